@@ -1,0 +1,107 @@
+"""Command line of the course: ``python -m autograder release`` and ``... grade``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from autograder.course import RELEASE, SOURCE, assignment_ids
+
+
+def _release(args: argparse.Namespace) -> int:
+    from autograder.release import release
+
+    written = release(out=Path(args.out), source=Path(args.source), ids=args.assignment or None)
+    for path in written:
+        print(f"released {path}")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from autograder.grading import Grader
+    from autograder.reports import ProgressBar, summary_table, write_reports
+    from autograder.submissions import find_submissions
+
+    submissions_dir = Path(args.submissions).resolve()
+    if not submissions_dir.is_dir():
+        print(f"grade: {submissions_dir} is not a folder of submissions", file=sys.stderr)
+        return 2
+    source = Path(args.source).resolve()
+    known = assignment_ids(source)
+    if not known:
+        print(f"grade: no assignments found under {source}", file=sys.stderr)
+        return 2
+    submissions, warnings = find_submissions(submissions_dir, known)
+    for warning in warnings:
+        print(f"skipped {warning}", file=sys.stderr)
+    if not submissions:
+        print(f"grade: no submissions found under {submissions_dir}", file=sys.stderr)
+        return 2
+    out = Path(args.out).resolve()
+    grader = Grader(out, db_url=args.db, source=source)
+    for aid in sorted({s.assignment_id for s in submissions}):
+        grader.prepare(aid)
+    bar = ProgressBar(len(submissions))
+    grades = []
+    for submission in submissions:
+        grades.append(grader.grade(submission))
+        bar.update(f"{submission.student_id}/{submission.assignment_id}")
+    paths = write_reports(out, grades)
+    print(summary_table(grades))
+    print(f"\ngrades: {paths['grades']}\nper cell: {paths['cell_grades']}")
+    print(f"per exercise: {paths['exercise_stats']}\nfeedback: {out / 'feedback'}")
+    return 0
+
+
+def _samples(args: argparse.Namespace) -> int:
+    from autograder.samples import write_demo_submissions
+
+    written = write_demo_submissions(Path(args.folder), args.assignment or None)
+    print(f"wrote {len(written)} sample submissions under {Path(args.folder).resolve()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder", description="Release and grade the course's notebooks."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate notebooks/ from source/")
+    release.add_argument("--out", default=str(RELEASE), help="release folder (default notebooks/)")
+    release.add_argument("--source", default=str(SOURCE), help=argparse.SUPPRESS)
+    release.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    release.set_defaults(run=_release)
+
+    grade = commands.add_parser("grade", help="grade a folder of submissions")
+    grade.add_argument(
+        "submissions", help="folder laid out as <student_id>/<assignment_id>/<assignment_id>.ipynb"
+    )
+    grade.add_argument("--out", required=True, help="where grades, feedback and gradebook go")
+    grade.add_argument(
+        "--db", default=None, help="gradebook SQLAlchemy URL (default sqlite:///OUT/gradebook.db)"
+    )
+    grade.add_argument("--source", default=str(SOURCE), help=argparse.SUPPRESS)
+    grade.set_defaults(run=_grade)
+
+    samples = commands.add_parser(
+        "samples", help="write sample submissions (complete, half done, blank) for a demo"
+    )
+    samples.add_argument("folder", help="where to write <student>/<assignment>/<assignment>.ipynb")
+    samples.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    samples.set_defaults(run=_samples)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # nbgrader's gradebook code triggers SQLAlchemy warnings that say nothing to an instructor.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    try:
+        return args.run(args)
+    except RuntimeError as err:  # nbgrader could not run at all: say why, exit non-zero
+        print(f"error: {err}", file=sys.stderr)
+        return 1

@@ -1,0 +1,105 @@
+"""Where the course lives and the nbgrader settings every command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from traitlets.config import Config
+
+from autograder.feedback import ShortenHiddenTracebacks
+
+#: The checkout: the folder holding ``source/``, ``notebooks/``, ``utils/`` and ``autograder/``.
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source"
+RELEASE = ROOT / "notebooks"
+COURSE_ID = "dl-course"
+
+#: What the release stub of a graded function's body becomes.
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+#: Seconds one cell may run at grading before it is interrupted and marked ``timeout``.
+CELL_TIMEOUT = 60
+
+
+def assignment_ids(source: Path = SOURCE) -> list[str]:
+    """The assignments of the course: every folder of ``source/`` holding ``<id>/<id>.ipynb``."""
+    return sorted(p.parent.name for p in source.glob("*/*.ipynb") if p.stem == p.parent.name)
+
+
+def nbgrader_config(root: Path, release_directory: str | Path, db_url: str) -> Config:
+    """The nbgrader settings of the course.
+
+    Parameters
+    ----------
+    root : Path
+        nbgrader's course directory (``source/``, ``submitted/``, ``autograded/``... under it).
+    release_directory : str or Path
+        Where the student release goes (relative to ``root``, or absolute).
+    db_url : str
+        The gradebook's SQLAlchemy URL.
+
+    Returns
+    -------
+    traitlets.config.Config
+    """
+    c = Config()
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.source_directory = "source"
+    c.CourseDirectory.release_directory = str(release_directory)
+    c.CourseDirectory.db_url = db_url
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.ClearSolutions.enforce_metadata = True
+    # A deleted grade cell is put back and graded rather than left for manual grading.
+    c.OverwriteCells.add_missing_cells = True
+    c.Execute.timeout = CELL_TIMEOUT
+    c.Execute.interrupt_on_timeout = True
+    # Quiet kernels: their start-up warnings would interleave with the progress bar.
+    c.Execute.extra_arguments = [
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=50",
+    ]
+    # A kernel that stops answering on iopub must not fail the whole notebook.
+    c.Execute.raise_on_iopub_timeout = False
+    # nbgrader gives 0 to a grade cell with any stderr output: a NumPy warning from correct
+    # code must not cost points, so warnings are dropped before scoring.
+    c.IgnorePattern.enabled = True
+    c.IgnorePattern.pattern = r"Warning"
+    # Feedback shows the student's answers and the visible checks, never hidden check code.
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        CSSHTMLHeaderPreprocessor,
+        ShortenHiddenTracebacks,
+        ClearHiddenTests,
+    ]
+    return c
+
+
+def grade_cells(notebook_path: Path) -> list[tuple[str, float]]:
+    """The grade cells of a source notebook, in order.
+
+    Parameters
+    ----------
+    notebook_path : Path
+        An instructor notebook with nbgrader metadata.
+
+    Returns
+    -------
+    list of (grade_id, points)
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            cells.append((meta["grade_id"], float(meta.get("points", 0))))
+    return cells
+
+
+def graded_function(grade_id: str) -> str:
+    """The graded function a grade cell belongs to: ``"propagate__hidden"`` -> ``"propagate"``."""
+    return grade_id.split("__", 1)[0]

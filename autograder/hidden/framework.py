@@ -1,0 +1,128 @@
+"""The seam between running a student's function and judging what it returned.
+
+A hidden check has three parts:
+
+``make_cases(rng) -> list[Case]``
+    Fresh random inputs of random shapes. May use the reference (for example to build the
+    caches of a real forward pass) because it runs on the grader's side.
+``call``
+    Runs the student's function on one case (:func:`utils.checks.call`): the only part that
+    must run where the student's code lives.
+``judge(case, run)``
+    Compares the outputs with the reference, using the course's check vocabulary, and raises
+    :class:`utils.checks.CheckFailure` with a message that names what failed without showing
+    reference values.
+
+Calling a :class:`HiddenCheck` with the student's function does all three in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from utils import checks
+
+#: Environment variable the grader sets so that a rerun draws the same hidden inputs.
+SEED_VARIABLE = "AUTOGRADER_SEED"
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Stands for a ``numpy.random.Generator`` argument; replaced by ``default_rng(value)``."""
+
+    value: int
+
+
+@dataclass
+class Case:
+    """One set of inputs for a student's function.
+
+    Attributes
+    ----------
+    args : tuple
+        Positional arguments; a :class:`Seed` becomes a fresh ``Generator``.
+    kwargs : dict
+        Keyword arguments, likewise.
+    where : str
+        Where the inputs come from, for messages (``"on a random 7x23 input"``).
+    context : dict
+        Anything the judge needs besides the inputs (never passed to the student).
+    """
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    where: str = ""
+    context: dict = field(default_factory=dict)
+
+    def materialise(self) -> tuple[tuple, dict]:
+        """The arguments as the student's function receives them."""
+
+        def real(value: Any) -> Any:
+            return np.random.default_rng(value.value) if isinstance(value, Seed) else value
+
+        return tuple(real(a) for a in self.args), {k: real(v) for k, v in self.kwargs.items()}
+
+
+def hidden_rng(name: str) -> np.random.Generator:
+    """The random generator of one hidden check.
+
+    Seeded from ``AUTOGRADER_SEED`` and the check's name when the grader sets it (so a rerun
+    grades the same inputs), otherwise from fresh entropy.
+
+    Parameters
+    ----------
+    name : str
+        The graded function's name.
+    """
+    seed = os.environ.get(SEED_VARIABLE)
+    if seed is None:
+        return np.random.default_rng()
+    return np.random.default_rng([int(seed), zlib.crc32(name.encode())])
+
+
+def shape_text(*shape: int) -> str:
+    """``shape_text(7, 23)`` is ``"7x23"``: how messages name the size of an input."""
+    return "x".join(str(s) for s in shape)
+
+
+class HiddenCheck:
+    """The hidden check of one graded function.
+
+    Parameters
+    ----------
+    name : str
+        The graded function's name (as in the course specification).
+    make_cases : callable
+        ``make_cases(rng) -> Sequence[Case]``.
+    judge : callable
+        ``judge(case, run)`` where ``run`` is a :class:`utils.checks.Call`; raises
+        :class:`utils.checks.CheckFailure` on a wrong answer.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        make_cases: Callable[[np.random.Generator], Sequence[Case]],
+        judge: Callable[[Case, checks.Call], None],
+    ) -> None:
+        self.name = name
+        self.make_cases = make_cases
+        self.judge = judge
+
+    def cases(self) -> list[Case]:
+        """Draw this check's cases from its generator."""
+        return list(self.make_cases(hidden_rng(self.name)))
+
+    def __call__(self, student_func: Callable) -> None:
+        """Run the student's function on every case and judge each output, in this process."""
+        for case in self.cases():
+            args, kwargs = case.materialise()
+            run = checks.call(student_func, *args, where=case.where, **kwargs)
+            self.judge(case, run)
+        print(f"Hidden checks of {self.name} passed.")

@@ -1,0 +1,99 @@
+"""Hidden checks of ``01_numpy_basics``: fresh random inputs of random shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.hidden.framework import Case, HiddenCheck, shape_text
+from autograder.reference import numpy_basics as ref
+from utils import checks
+
+
+def _judge_same_shape_values(var: str, reference):
+    """A judge for functions whose output has the input's shape: shape, unchanged, values."""
+
+    def judge(case: Case, run: checks.Call) -> None:
+        (x,) = case.args
+        expected = reference(x)
+        if np.ndim(x) == 0:
+            value = checks.expect_scalar(run.func_name, var, run.output)
+        else:
+            checks.expect_shape(run.func_name, var, run.output, x.shape)
+            value = run.output
+        checks.expect_unchanged(run)
+        checks.expect_close(
+            run.func_name, var, value, expected, where=case.where, show_values=False
+        )
+
+    return judge
+
+
+def _elementwise_cases(rng: np.random.Generator) -> list[Case]:
+    """A scalar, a random matrix with large values (saturation) and a random row vector."""
+    n, m = rng.integers(2, 9), rng.integers(5, 30)
+    Z = rng.normal(0, 4, size=(n, m))
+    Z[0, 0], Z[-1, -1] = 40.0, -40.0
+    return [
+        Case((float(rng.normal()),), where="on a random scalar"),
+        Case((Z,), where=f"on a random {shape_text(n, m)} input"),
+        Case((rng.normal(size=(1, m)),), where=f"on a random {shape_text(1, m)} input"),
+    ]
+
+
+sigmoid = HiddenCheck("sigmoid", _elementwise_cases, _judge_same_shape_values("s", ref.sigmoid))
+sigmoid_derivative = HiddenCheck(
+    "sigmoid_derivative", _elementwise_cases, _judge_same_shape_values("ds", ref.sigmoid_derivative)
+)
+
+
+def _flatten_cases(rng: np.random.Generator) -> list[Case]:
+    """A grey and a colour stack of random size."""
+    grey = tuple(int(s) for s in rng.integers(2, 7, size=3))
+    colour = (*(int(s) for s in rng.integers(2, 6, size=3)), 3)
+    return [
+        Case((rng.random(shape),), where=f"on random images of shape {shape}")
+        for shape in (grey, colour)
+    ]
+
+
+def _judge_flatten(case: Case, run: checks.Call) -> None:
+    (images,) = case.args
+    expected = ref.flatten_images(images)
+    checks.expect_shape(run.func_name, "X", run.output, expected.shape)
+    checks.expect_unchanged(run)
+    checks.expect_close(
+        run.func_name, "X", run.output, expected, where=case.where, show_values=False
+    )
+
+
+flatten_images = HiddenCheck("flatten_images", _flatten_cases, _judge_flatten)
+
+
+def _matrix_cases(rng: np.random.Generator) -> list[Case]:
+    """A tall random matrix and a square one (where broadcasting mistakes hide)."""
+    n, d = rng.integers(3, 12), rng.integers(2, 6)
+    k = rng.integers(3, 7)
+    return [
+        Case((rng.random((n, d)) + 0.1,), where=f"on a random {shape_text(n, d)} input"),
+        Case((rng.random((k, k)) + 0.1,), where=f"on a random {shape_text(k, k)} input"),
+    ]
+
+
+def _judge_matrix(var: str, reference):
+    def judge(case: Case, run: checks.Call) -> None:
+        (x,) = case.args
+        checks.expect_shape(run.func_name, var, run.output, x.shape)
+        checks.expect_unchanged(run)
+        checks.expect_close(
+            run.func_name, var, run.output, reference(x), where=case.where, show_values=False
+        )
+
+    return judge
+
+
+normalize_rows = HiddenCheck(
+    "normalize_rows", _matrix_cases, _judge_matrix("x_normalized", ref.normalize_rows)
+)
+column_percentages = HiddenCheck(
+    "column_percentages", _matrix_cases, _judge_matrix("P", ref.column_percentages)
+)

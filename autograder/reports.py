@@ -1,0 +1,131 @@
+"""What the grader writes and prints: CSV files, a progress bar and a summary table."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from autograder.grading import STATUSES, SubmissionGrade
+
+GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "note", "feedback"]
+CELL_COLUMNS = ["student_id", "assignment", "grade_id", "score", "max_score", "status", "message"]
+STAT_COLUMNS = ["assignment", "grade_id", "max_score", "submissions", "mean_score", *STATUSES]
+
+
+def write_reports(out: Path, grades: Iterable[SubmissionGrade]) -> dict[str, Path]:
+    """Write ``grades.csv``, ``cell_grades.csv`` and ``exercise_stats.csv`` into ``out``.
+
+    Returns
+    -------
+    dict
+        File kind to path.
+    """
+    grades = sorted(grades, key=lambda g: (g.student_id, g.assignment))
+    paths = {name: out / f"{name}.csv" for name in ("grades", "cell_grades", "exercise_stats")}
+    with open(paths["grades"], "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(GRADE_COLUMNS)
+        for g in grades:
+            feedback = g.feedback.relative_to(out) if g.feedback else ""
+            writer.writerow(
+                [g.student_id, g.assignment, f"{g.score:g}", f"{g.max_score:g}", g.note, feedback]
+            )
+    with open(paths["cell_grades"], "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(CELL_COLUMNS)
+        for g in grades:
+            for c in g.cells:
+                writer.writerow(
+                    [
+                        c.student_id,
+                        c.assignment,
+                        c.grade_id,
+                        f"{c.score:g}",
+                        f"{c.max_score:g}",
+                        c.status,
+                        c.message,
+                    ]
+                )
+    with open(paths["exercise_stats"], "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(STAT_COLUMNS)
+        for row in exercise_statistics(grades):
+            writer.writerow([row[c] for c in STAT_COLUMNS])
+    return paths
+
+
+def exercise_statistics(grades: Iterable[SubmissionGrade]) -> list[dict]:
+    """Per grade cell: submissions, mean score and how many ended in each status."""
+    table: dict[tuple[str, str], dict] = {}
+    for g in grades:
+        for c in g.cells:
+            row = table.setdefault(
+                (c.assignment, c.grade_id),
+                {
+                    "assignment": c.assignment,
+                    "grade_id": c.grade_id,
+                    "max_score": c.max_score,
+                    "submissions": 0,
+                    "total": 0.0,
+                    **{s: 0 for s in STATUSES},
+                },
+            )
+            row["submissions"] += 1
+            row["total"] += c.score
+            row[c.status] += 1
+    rows = []
+    for row in table.values():
+        row["mean_score"] = f"{row.pop('total') / row['submissions']:.2f}"
+        rows.append(row)
+    return rows
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr: ``[#####-----] 12/40  alice/02_logistic_regression``."""
+
+    def __init__(self, total: int, width: int = 30, stream=sys.stderr) -> None:
+        self.total, self.width, self.stream = total, width, stream
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def update(self, label: str) -> None:
+        self.done += 1
+        filled = int(self.width * self.done / max(self.total, 1))
+        elapsed = time.perf_counter() - self.start
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {elapsed:5.0f}s  {label[:50]:<50}")
+        if self.done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def summary_table(grades: list[SubmissionGrade], limit: int = 60) -> str:
+    """The grade table (one line per submission, up to ``limit``) and per-assignment figures."""
+    grades = sorted(grades, key=lambda g: (g.student_id, g.assignment))
+    lines = []
+    if len(grades) <= limit:
+        width = max([len("student")] + [len(g.student_id) for g in grades])
+        lines.append(f"{'student':<{width}}  {'assignment':<28} {'score':>11}  failed checks")
+        for g in grades:
+            bad = [c for c in g.cells if c.status != "passed"]
+            detail = ", ".join(f"{c.grade_id} ({c.status})" for c in bad[:3])
+            if len(bad) > 3:
+                detail += f", +{len(bad) - 3} more"
+            score = f"{g.score:g}/{g.max_score:g}"
+            lines.append(f"{g.student_id:<{width}}  {g.assignment:<28} {score:>11}  {detail}")
+        lines.append("")
+    per_assignment: dict[str, list[SubmissionGrade]] = defaultdict(list)
+    for g in grades:
+        per_assignment[g.assignment].append(g)
+    lines.append(f"{'assignment':<28} {'graded':>6} {'mean':>7} {'min':>6} {'max':>6} {'of':>5}")
+    for aid, group in sorted(per_assignment.items()):
+        scores = [g.score for g in group]
+        lines.append(
+            f"{aid:<28} {len(group):>6} {sum(scores) / len(scores):>7.2f} {min(scores):>6g} "
+            f"{max(scores):>6g} {group[0].max_score:>5g}"
+        )
+    return "\n".join(lines)

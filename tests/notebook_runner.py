@@ -1,0 +1,59 @@
+"""Run a notebook with a real Jupyter kernel (nbclient), as a student's JupyterLab would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout: int = 180):
+    """Execute a copy of ``path`` (with its folder's files) in ``workdir``; return the result.
+
+    Parameters
+    ----------
+    path : Path
+        The notebook.
+    workdir : Path
+        An empty folder to run in, so that nothing is written next to the original.
+    allow_errors : bool
+        Keep going after a cell raises (its error is recorded in its outputs).
+    timeout : int
+        Seconds one cell may take.
+    """
+    for item in path.parent.iterdir():
+        if item.is_file():
+            shutil.copy(item, workdir / item.name)
+    nb = nbformat.read(workdir / path.name, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=allow_errors,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    client.execute()
+    return nb
+
+
+def grade_cells(nb) -> dict[str, object]:
+    """Grade id to cell, for the executed notebook ``nb``."""
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
+
+
+def errors(cell) -> list:
+    """The error outputs of an executed cell."""
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def text(cell) -> str:
+    """Everything a cell printed."""
+    return "".join(
+        o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )

@@ -1,0 +1,55 @@
+"""Data sets: layout, labels, determinism, and the digits split."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils import datasets
+
+
+@pytest.mark.parametrize("name", datasets.PLANAR_NAMES)
+def test_planar_sets_are_in_the_course_layout(name):
+    X, Y = datasets.load_planar(name, m=300, seed=3)
+    assert X.shape == (2, 300) and Y.shape == (1, 300)
+    assert set(np.unique(Y)) == {0.0, 1.0}
+    assert 0.3 < Y.mean() < 0.7
+    X2, _ = datasets.load_planar(name, m=300, seed=3)
+    np.testing.assert_array_equal(X, X2)
+    X3, _ = datasets.load_planar(name, m=300, seed=4)
+    assert not np.array_equal(X, X3)
+
+
+@pytest.mark.parametrize("name", datasets.PLANAR_NAMES)
+def test_noise_parameter_spreads_the_points(name):
+    calm, _ = datasets.load_planar(name, m=400, noise=0.0, seed=1)
+    noisy, _ = datasets.load_planar(name, m=400, noise=0.5, seed=1)
+    assert np.std(noisy) > np.std(calm)
+
+
+def test_circles_separate_by_radius_without_noise():
+    X, Y = datasets.circles(m=200, noise=0.0, seed=0)
+    r = np.sqrt((X**2).sum(axis=0))
+    assert r[Y[0] == 1].max() < r[Y[0] == 0].min()
+
+
+def test_xor_labels_follow_the_signs_without_noise():
+    X, Y = datasets.xor(m=200, noise=0.0, seed=0)
+    np.testing.assert_array_equal(Y[0], (X[0] * X[1] > 0).astype(float))
+
+
+def test_unknown_planar_name_is_refused():
+    with pytest.raises(ValueError, match="unknown data set"):
+        datasets.load_planar("donut")
+
+
+def test_digits_even_odd_split():
+    split = datasets.load_digits_even_odd()
+    assert split.train_images.shape == (1200, 8, 8) and split.test_images.shape == (597, 8, 8)
+    np.testing.assert_array_equal(split.Y_train[0], split.train_digits % 2 == 0)
+    assert split.Y_test.shape == (1, 597)
+    X = datasets.images_to_X(split.train_images)
+    assert X.shape == (64, 1200) and X.min() == 0 and X.max() == 1
+    np.testing.assert_array_equal(X[:, 5], split.train_images[5].ravel() / 16)
+    again = datasets.load_digits_even_odd()
+    np.testing.assert_array_equal(split.test_digits, again.test_digits)

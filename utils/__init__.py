@@ -1,0 +1,4 @@
+"""Student-visible helpers of the course: data sets, plotting, widgets and visible checks.
+
+Nothing here contains a solution of a graded function.
+"""

@@ -1,0 +1,722 @@
+"""The course's check vocabulary: every visible and hidden check is written with these.
+
+Each ``expect_*`` function raises :class:`CheckFailure` with a message that names the graded
+function, the variable, what was expected and what came, and, where a known mistake fits,
+names it. Checks follow the order of the course specification: it runs (:func:`call`), the
+return type and structure, every shape, no input mutated, then the values.
+
+Example
+-------
+>>> import numpy as np
+>>> from utils import checks
+>>> def sigmoid(z):
+...     return 1 / (1 + np.exp(-z))
+>>> run = checks.call(sigmoid, np.zeros((2, 3)))
+>>> checks.expect_shape("sigmoid", "s", run.output, (2, 3))
+>>> checks.expect_unchanged(run)
+>>> checks.expect_close("sigmoid", "s", run.output, np.full((2, 3), 0.5))
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import numbers
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Relative tolerance for exact computations (the specification's 1e-6).
+RTOL = 1e-6
+#: Absolute tolerance, so that values that should be 0 are not judged relatively.
+ATOL = 1e-9
+
+
+class CheckFailure(AssertionError):
+    """A check found a wrong answer; its message is meant for the student."""
+
+
+# --------------------------------------------------------------------------------------------
+# It runs
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Call:
+    """The outcome of calling a student's function through :func:`call`.
+
+    Attributes
+    ----------
+    func_name : str
+        The function's name, used in every message.
+    output : Any
+        What the function returned.
+    inputs : dict
+        Argument name to the object that was passed (possibly changed by the function).
+    snapshots : dict
+        Argument name to a deep copy taken before the call.
+    """
+
+    func_name: str
+    output: Any
+    inputs: dict[str, Any] = field(default_factory=dict)
+    snapshots: dict[str, Any] = field(default_factory=dict)
+
+
+def describe(value: Any) -> str:
+    """A short description of a value for messages: its type and, for arrays, its shape.
+
+    Parameters
+    ----------
+    value : Any
+        Anything a student's function might return.
+
+    Returns
+    -------
+    str
+        For example ``"an array of shape (3, 1)"``, ``"a float"``, ``"None"``.
+    """
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"a 0-d array ({value.dtype})"
+        return f"an array of shape {value.shape}"
+    if isinstance(value, bool | np.bool_):
+        return "a bool"
+    if isinstance(value, numbers.Integral):
+        return "an int"
+    if isinstance(value, numbers.Real):
+        return "a float"
+    if isinstance(value, tuple):
+        return f"a tuple of length {len(value)}"
+    if isinstance(value, list):
+        return f"a list of length {len(value)}"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(map(str, value))}"
+    return f"a {type(value).__name__}"
+
+
+def _bind_names(func: Callable, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """Map each passed argument to its parameter name (positional ones get ``arg0``...)."""
+    try:
+        bound = inspect.signature(func).bind_partial(*args, **kwargs)
+        return dict(bound.arguments)
+    except (TypeError, ValueError):
+        named = {f"arg{i}": a for i, a in enumerate(args)}
+        named.update(kwargs)
+        return named
+
+
+def call(func: Callable, *args: Any, where: str = "", **kwargs: Any) -> Call:
+    """Call a student's function and check that it runs.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    *args, **kwargs
+        Its arguments. Deep copies are kept so that :func:`expect_unchanged` can tell whether
+        the function changed them.
+    where : str, optional
+        Where the inputs come from, for messages (for example ``"on a random 7x23 input"``).
+
+    Returns
+    -------
+    Call
+        The output and the inputs before and after.
+
+    Raises
+    ------
+    CheckFailure
+        If the function is not implemented yet or raises an exception.
+    """
+    name = getattr(func, "__name__", "the function")
+    inputs = _bind_names(func, args, kwargs)
+    snapshots = {k: copy.deepcopy(v) for k, v in inputs.items()}
+    suffix = f" {where}" if where else ""
+    try:
+        output = func(*args, **kwargs)
+    except NotImplementedError:
+        raise CheckFailure(
+            f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code."
+        ) from None
+    except Exception as err:  # any error of the student's code becomes a readable message
+        hint = ""
+        if isinstance(err, ValueError) and "broadcast" in str(err):
+            hint = (
+                " Shapes that do not broadcast often come from a rank-1 array, for example"
+                " np.sum or np.linalg.norm without keepdims=True, or a missing transpose."
+            )
+        raise CheckFailure(f"{name} raised {type(err).__name__}{suffix}: {err}.{hint}") from err
+    return Call(func_name=name, output=output, inputs=inputs, snapshots=snapshots)
+
+
+# --------------------------------------------------------------------------------------------
+# Type and structure
+# --------------------------------------------------------------------------------------------
+def expect_type(func_name: str, var: str, value: Any, expected: type | tuple[type, ...]) -> None:
+    """Check that ``value`` is an instance of ``expected``.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the name of the checked value, for the message.
+    value : Any
+        The value to check.
+    expected : type or tuple of types
+        Accepted types.
+    """
+    if not isinstance(value, expected):
+        names = expected if isinstance(expected, tuple) else (expected,)
+        wanted = " or ".join(t.__name__ for t in names)
+        raise CheckFailure(f"{func_name}: `{var}` should be a {wanted}, got {describe(value)}.")
+
+
+def expect_tuple(func_name: str, value: Any, names: Iterable[str]) -> tuple:
+    """Check that a function returned a tuple with one item per name in ``names``.
+
+    Parameters
+    ----------
+    func_name : str
+        The graded function.
+    value : Any
+        What it returned.
+    names : iterable of str
+        The names of the items, in order (for example ``("grads", "cost")``).
+
+    Returns
+    -------
+    tuple
+        ``value``, so that it can be unpacked.
+    """
+    names = tuple(names)
+    wanted = f"a tuple ({', '.join(names)})"
+    if not isinstance(value, tuple):
+        raise CheckFailure(f"{func_name} should return {wanted}, got {describe(value)}.")
+    if len(value) != len(names):
+        raise CheckFailure(
+            f"{func_name} should return {wanted} of length {len(names)}, "
+            f"got a tuple of length {len(value)}."
+        )
+    return value
+
+
+def expect_keys(func_name: str, var: str, value: Any, keys: Iterable[str]) -> None:
+    """Check that ``value`` is a dict with exactly the given keys.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the dict's name.
+    value : Any
+        The value to check.
+    keys : iterable of str
+        The keys the dict must have, no more and no fewer.
+    """
+    expect_type(func_name, var, value, dict)
+    wanted, got = set(keys), set(value)
+    missing = sorted(wanted - got)
+    extra = sorted(map(str, got - wanted))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {missing}")
+        if extra:
+            parts.append(f"unexpected {extra}")
+        raise CheckFailure(
+            f"{func_name}: `{var}` should have the keys {sorted(wanted)}; {', '.join(parts)}."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes and scalars
+# --------------------------------------------------------------------------------------------
+def expect_shape(
+    func_name: str,
+    var: str,
+    value: Any,
+    shape: tuple[int, ...],
+    *,
+    rank1_hint: str = "",
+) -> None:
+    """Check that ``value`` is a NumPy array of exactly ``shape``.
+
+    A rank-1 array where a column or row vector was asked, and a transposed result, are named
+    as such.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the array's name.
+    value : Any
+        The value to check.
+    shape : tuple of int
+        The expected shape.
+    rank1_hint : str, optional
+        The likely cause of a rank-1 result here, for example
+        ``"np.sum without keepdims=True"``.
+    """
+    shape = tuple(int(s) for s in shape)
+    if not isinstance(value, np.ndarray):
+        raise CheckFailure(
+            f"{func_name}: `{var}` should be a NumPy array of shape {shape}, got {describe(value)}."
+        )
+    got = value.shape
+    if got == shape:
+        return
+    message = f"{func_name}: `{var}` should have shape {shape}, got {got}."
+    if len(shape) == 2 and value.ndim == 1 and value.size in shape and 1 in shape:
+        cause = f" (often {rank1_hint})" if rank1_hint else ""
+        message += (
+            f" That is a rank-1 array{cause}; the course keeps vectors 2-D, "
+            f"for example with .reshape{shape}."
+        )
+    elif len(shape) == 2 and got == shape[::-1]:
+        message += " The result is transposed: check the order of the factors or a `.T`."
+    elif value.ndim == 2 and len(shape) == 2 and got[0] == got[1] and shape[0] != shape[1]:
+        message += (
+            " A square result often means broadcasting a (n,1) against a (1,n) array, or `*`"
+            " where a matrix product (np.dot or @) was meant."
+        )
+    raise CheckFailure(message)
+
+
+def expect_scalar(func_name: str, var: str, value: Any) -> float:
+    """Check that ``value`` is a real scalar and return it as a float.
+
+    A Python number, a NumPy scalar and a 0-d array are all accepted.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the scalar's name.
+    value : Any
+        The value to check.
+
+    Returns
+    -------
+    float
+        The value as a Python float.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+        return float(value)
+    hint = ""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        hint = " Use float(...) or np.squeeze(...) to turn a one-element array into a scalar."
+    raise CheckFailure(
+        f"{func_name}: `{var}` should be a real scalar, got {describe(value)}.{hint}"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs not mutated
+# --------------------------------------------------------------------------------------------
+def _same(a: Any, b: Any) -> bool:
+    """Structural equality of nested arrays, dicts, lists and scalars (NaN equals NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        return bool(a == b)
+    except Exception:  # objects without equality (a Generator): identity is all we can say
+        return a is b
+
+
+def expect_unchanged(run: Call) -> None:
+    """Check that the function did not change any of its inputs in place.
+
+    Parameters
+    ----------
+    run : Call
+        The result of :func:`call`.
+    """
+    for name, before in run.snapshots.items():
+        if isinstance(before, np.random.Generator):
+            continue  # drawing numbers is the point of an rng argument
+        if not _same(before, run.inputs[name]):
+            raise CheckFailure(
+                f"{run.func_name} changed its input `{name}` in place. Work on new arrays "
+                f"(for example `W = W - learning_rate * dW`, not `W -= ...`) or copy the dict."
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Values
+# --------------------------------------------------------------------------------------------
+def max_relative_error(got: Any, expected: Any, atol: float = ATOL) -> float:
+    """Largest ``|got - expected| / (|expected| + atol)`` over all entries.
+
+    Parameters
+    ----------
+    got, expected : array_like
+        Arrays of the same shape (or scalars).
+    atol : float
+        Added to the denominator so that entries near 0 are not judged relatively.
+
+    Returns
+    -------
+    float
+        The largest relative error; ``inf`` where ``got`` is NaN or infinite and expected not.
+    """
+    got = np.asarray(got, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        err = np.abs(got - expected) / (np.abs(expected) + atol)
+    err = np.where(np.isnan(err), np.inf, err)
+    return float(np.max(err)) if err.size else 0.0
+
+
+def _format(value: Any) -> str:
+    """Print an array or number compactly for a message."""
+    with np.printoptions(precision=6, suppress=True, threshold=12, edgeitems=3, linewidth=90):
+        return np.array2string(np.asarray(value)) if np.ndim(value) else f"{float(value):.8g}"
+
+
+def is_close(got: Any, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Whether ``got`` matches ``expected`` in shape and within the tolerances."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape:
+        return False
+    try:
+        return bool(np.allclose(got.astype(float), expected.astype(float), rtol=rtol, atol=atol))
+    except (TypeError, ValueError):
+        return False
+
+
+def expect_close(
+    func_name: str,
+    var: str,
+    value: Any,
+    expected: Any,
+    *,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+    mistakes: Mapping[str, Any] | None = None,
+    where: str = "",
+    show_values: bool = True,
+) -> None:
+    """Check values against the expected ones within a relative tolerance.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the value's name.
+    value : array_like or scalar
+        What the student's function computed (its shape was checked before).
+    expected : array_like or scalar
+        The correct values.
+    rtol, atol : float
+        Tolerances as in ``np.allclose``; the specification asks ``rtol=1e-6`` for exact
+        computations and looser where training is involved.
+    mistakes : mapping of str to array_like, optional
+        Known mistakes and the values each would produce, for example
+        ``{"missing 1/m": expected * m}``. A value matching one is named in the message.
+    where : str, optional
+        Where the inputs come from, for example ``"on a random 7x23 input"``.
+    show_values : bool, optional
+        Whether the message may show the expected values (never for hidden checks).
+    """
+    if is_close(value, expected, rtol=rtol, atol=atol):
+        return
+    suffix = f" {where}" if where else ""
+    err = max_relative_error(value, expected, atol=atol)
+    message = f"{func_name}: `{var}` has wrong values{suffix}, max relative error {err:.2g}."
+    if show_values:
+        message += f"\n  expected: {_format(expected)}\n  got:      {_format(value)}"
+    for mistake, wrong in (mistakes or {}).items():
+        if is_close(value, wrong, rtol=max(rtol, 1e-6), atol=atol):
+            message += f"\n  This is what {mistake} gives."
+            break
+    raise CheckFailure(message)
+
+
+def expect_binary(func_name: str, var: str, value: np.ndarray) -> None:
+    """Check that every entry of ``value`` is 0 or 1 (predictions, labels).
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the array's name.
+    value : ndarray
+        The array to check; its shape was checked before.
+    """
+    values = np.unique(np.asarray(value))
+    if not np.all(np.isin(values, (0, 1))):
+        shown = values[:6].tolist()
+        raise CheckFailure(
+            f"{func_name}: `{var}` should hold only 0 and 1, got values such as {shown}. "
+            f"Threshold the probabilities: 1 where A > 0.5, else 0."
+        )
+
+
+def all_passed(func_name: str) -> None:
+    """Tell the student that every visible check of ``func_name`` passed.
+
+    Parameters
+    ----------
+    func_name : str
+        The graded function.
+    """
+    print(
+        f"All visible checks of {func_name} passed. "
+        f"Hidden checks on new inputs run when your notebook is graded."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Added for 04_deep_network: exact structure, finiteness, random initialisation
+# --------------------------------------------------------------------------------------------
+def expect_equal(
+    func_name: str,
+    var: str,
+    value: Any,
+    expected: Any,
+    *,
+    mistakes: Mapping[str, Any] | None = None,
+    where: str = "",
+    show_values: bool = True,
+) -> None:
+    """Check a discrete value exactly: a shape tuple, an int, a string, a nested structure.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the value's name.
+    value : Any
+        What the student's function computed.
+    expected : Any
+        The correct value; tuples, lists, dicts and arrays are compared entry by entry, and a
+        tuple is not equal to a list.
+    mistakes : mapping of str to Any, optional
+        Known mistakes and the value each would produce; a value equal to one is named.
+    where : str, optional
+        Where the inputs come from, for messages.
+    show_values : bool, optional
+        Whether the message may show the expected value (never for hidden checks).
+    """
+
+    def same_kind(a: Any, b: Any) -> bool:
+        if isinstance(a, tuple | list) or isinstance(b, tuple | list):
+            return type(a) is type(b) and len(a) == len(b) and all(map(same_kind, a, b))
+        return _same(a, b)
+
+    if same_kind(value, expected):
+        return
+    suffix = f" {where}" if where else ""
+    message = f"{func_name}: `{var}` is wrong{suffix}."
+    if show_values:
+        message += f"\n  expected: {expected!r}\n  got:      {value!r}"
+    else:
+        message += f" Got {describe(value)}."
+    for mistake, wrong in (mistakes or {}).items():
+        if same_kind(value, wrong):
+            message += f"\n  This is what {mistake} gives."
+            break
+    raise CheckFailure(message)
+
+
+def expect_finite(func_name: str, var: str, value: Any, *, hint: str = "", where: str = "") -> None:
+    """Check that every entry of ``value`` is a finite number (no NaN, no inf).
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the value's name.
+    value : array_like or scalar
+        The value to check.
+    hint : str, optional
+        The likely cause, for example ``"log(0) when AL is exactly 0 or 1"``.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(np.asarray(value, dtype=float))
+    if np.all(finite):
+        return
+    suffix = f" {where}" if where else ""
+    kinds = []
+    array = np.asarray(value, dtype=float)
+    if np.any(np.isnan(array)):
+        kinds.append("NaN")
+    if np.any(np.isinf(array)):
+        kinds.append("inf")
+    message = f"{func_name}: `{var}` contains {' and '.join(kinds)}{suffix}."
+    if hint:
+        message += f" This usually comes from {hint}."
+    raise CheckFailure(message)
+
+
+def expect_std(
+    func_name: str,
+    var: str,
+    values: np.ndarray,
+    expected_std: float,
+    *,
+    rtol: float | None = None,
+    mistakes: Mapping[str, float] | None = None,
+    where: str = "",
+    show_values: bool = True,
+) -> None:
+    """Check the spread of random draws: the standard deviation of all entries of ``values``.
+
+    Meant for random initialisation, where the drawn numbers depend on the order of random
+    calls but their statistics do not.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the array's name.
+    values : ndarray
+        The random draws (for example a weight matrix); its shape was checked before.
+    expected_std : float
+        The standard deviation the draws should have.
+    rtol : float, optional
+        Accepted relative difference; by default five standard errors of a sample standard
+        deviation, ``5 / sqrt(2 N)`` for ``N`` entries, but at least 5 %.
+    mistakes : mapping of str to float, optional
+        Known mistakes and the standard deviation each would give.
+    where : str, optional
+        Where the inputs come from, for messages.
+    show_values : bool, optional
+        Whether the message may show the measured and expected values.
+    """
+    values = np.asarray(values, dtype=float)
+    if rtol is None:
+        rtol = max(0.05, 5.0 / np.sqrt(2.0 * max(values.size, 1)))
+    got = float(np.std(values))
+    if np.isfinite(got) and abs(got - expected_std) <= rtol * abs(expected_std):
+        return
+    suffix = f" {where}" if where else ""
+    message = f"{func_name}: the entries of `{var}` have the wrong spread{suffix}"
+    if show_values:
+        message += f": standard deviation {got:.4g}, expected about {expected_std:.4g}."
+    else:
+        message += "."
+    if got == 0:
+        message += " They are all equal (zero initialisation?): draw them at random."
+    for mistake, wrong in (mistakes or {}).items():
+        if abs(got - wrong) <= rtol * abs(wrong):
+            message += f"\n  This is what {mistake} gives."
+            break
+    raise CheckFailure(message)
+
+
+def expect_distinct_rows(func_name: str, var: str, W: np.ndarray, *, where: str = "") -> None:
+    """Check that no two rows of a weight matrix are equal (symmetry is broken).
+
+    Two units whose incoming weights are equal compute the same activation and receive the same
+    gradient, so they stay identical for ever; random initialisation exists to prevent that.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the matrix's name.
+    W : ndarray of shape (n[l], n[l-1])
+        The weights of one layer; its shape was checked before.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    W = np.asarray(W)
+    if W.ndim != 2 or W.shape[0] < 2:
+        return
+    _, first, counts = np.unique(W, axis=0, return_index=True, return_counts=True)
+    if np.all(counts == 1):
+        return
+    row = int(first[np.argmax(counts > 1)])
+    suffix = f" {where}" if where else ""
+    raise CheckFailure(
+        f"{func_name}: rows of `{var}` are identical (row {row} appears "
+        f"{int(counts.max())} times){suffix}. Units with equal weights compute the same thing "
+        f"and get the same gradient for ever: draw every weight at random to break the symmetry."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Added for 02_logistic_regression: lists of recorded values, shapes of known mistakes
+# --------------------------------------------------------------------------------------------
+def expect_length(
+    func_name: str,
+    var: str,
+    value: Any,
+    length: int,
+    *,
+    hint: str = "",
+    where: str = "",
+) -> None:
+    """Check that a list, a tuple or a rank-1 array has ``length`` entries.
+
+    Meant for values recorded during training, such as the costs every 100 iterations.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the sequence's name.
+    value : Any
+        The value to check.
+    length : int
+        The number of entries it should have.
+    hint : str, optional
+        What decides the length, for the message; for example
+        ``"the cost is recorded at iterations 0, 100, 200, ..."``.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    suffix = f" {where}" if where else ""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        got = value.shape[0]
+    elif isinstance(value, list | tuple):
+        got = len(value)
+    else:
+        raise CheckFailure(
+            f"{func_name}: `{var}` should be a list of {length} numbers{suffix}, "
+            f"got {describe(value)}."
+        )
+    if got != length:
+        message = f"{func_name}: `{var}` should have {length} entries{suffix}, got {got}."
+        if hint:
+            message += f" {hint[0].upper()}{hint[1:]}."
+        raise CheckFailure(message)
+
+
+def expect_shape_with_mistakes(
+    func_name: str,
+    var: str,
+    value: Any,
+    shape: tuple[int, ...],
+    *,
+    mistakes: Mapping[str, tuple[int, ...]],
+    rank1_hint: str = "",
+) -> None:
+    """:func:`expect_shape`, naming a known mistake when the wrong shape is the one it gives.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the array's name.
+    value : Any
+        The value to check.
+    shape : tuple of int
+        The expected shape.
+    mistakes : mapping of str to tuple of int
+        Known mistakes and the shape each would produce, for example
+        ``{"`*` where the matrix product X @ dZ.T was meant": (n_x, m)}``. A mistake whose
+        shape equals ``shape`` can never be named here (its values are judged later).
+    rank1_hint : str, optional
+        Passed on to :func:`expect_shape`.
+    """
+    shape = tuple(int(s) for s in shape)
+    if isinstance(value, np.ndarray) and value.shape != shape:
+        for mistake, wrong in mistakes.items():
+            if value.shape == tuple(int(s) for s in wrong):
+                raise CheckFailure(
+                    f"{func_name}: `{var}` should have shape {shape}, got {value.shape}. "
+                    f"This is the shape {mistake} gives."
+                )
+    expect_shape(func_name, var, value, shape, rank1_hint=rank1_hint)

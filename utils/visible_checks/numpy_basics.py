@@ -1,0 +1,157 @@
+"""Visible checks of ``01_numpy_basics``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils import checks
+
+# Points where the sigmoid takes exact values: sigma(ln k) = k / (k + 1).
+_Z = np.log(np.array([[1.0, 3.0, 1 / 3], [9.0, 1 / 9, 4.0]]))
+_S = np.array([[0.5, 0.75, 0.25], [0.9, 0.1, 0.8]])
+
+
+def check_sigmoid(sigmoid):
+    """Check ``sigmoid`` on a scalar and on a (2, 3) array of exactly known values."""
+    name = "sigmoid"
+    run = checks.call(sigmoid, 0.0)
+    s0 = checks.expect_scalar(name, "sigmoid(0.0)", run.output)
+    checks.expect_close(name, "sigmoid(0.0)", s0, 0.5)
+
+    z = _Z.copy()
+    run = checks.call(sigmoid, z)
+    checks.expect_shape(name, "s", run.output, (2, 3))
+    checks.expect_unchanged(run)
+    checks.expect_close(
+        name,
+        "s",
+        run.output,
+        _S,
+        mistakes={
+            "e^z instead of e^-z": 1 - _S,
+            "the slope s(1-s) instead of s": _S * (1 - _S),
+        },
+    )
+    checks.all_passed(name)
+
+
+def check_sigmoid_derivative(sigmoid_derivative):
+    """Check ``sigmoid_derivative`` where s(1-s) is known exactly."""
+    name = "sigmoid_derivative"
+    run = checks.call(sigmoid_derivative, 0.0)
+    ds0 = checks.expect_scalar(name, "sigmoid_derivative(0.0)", run.output)
+    checks.expect_close(
+        name,
+        "sigmoid_derivative(0.0)",
+        ds0,
+        0.25,
+        mistakes={"s instead of s(1-s)": 0.5, "z(1-z) instead of s(1-s) with s = sigmoid(z)": 0.0},
+    )
+
+    run = checks.call(sigmoid_derivative, _Z.copy())
+    checks.expect_shape(name, "ds", run.output, (2, 3))
+    checks.expect_unchanged(run)
+    expected = _S * (1 - _S)  # 0.25, 0.1875, 0.1875, 0.09, 0.09, 0.16
+    checks.expect_close(
+        name,
+        "ds",
+        run.output,
+        expected,
+        mistakes={
+            "s instead of s(1-s)": _S,
+            "z(1-z) instead of s(1-s) with s = sigmoid(z)": _Z * (1 - _Z),
+            "s(1+s) instead of s(1-s)": _S * (1 + _S),
+        },
+    )
+    checks.all_passed(name)
+
+
+def check_flatten_images(flatten_images):
+    """Check ``flatten_images`` on grey (m, h, w) and colour (m, h, w, c) stacks."""
+    name = "flatten_images"
+    for shape in [(3, 2, 4), (2, 3, 2, 3)]:
+        images = np.arange(np.prod(shape), dtype=float).reshape(shape)
+        m, n_x = shape[0], int(np.prod(shape[1:]))
+        run = checks.call(flatten_images, images)
+        checks.expect_shape(name, "X", run.output, (n_x, m))
+        checks.expect_unchanged(run)
+        # Column i must be image i read row by row: built here with a loop, on purpose.
+        expected = np.zeros((n_x, m))
+        for i in range(m):
+            expected[:, i] = [value for value in images[i].flat]
+        checks.expect_close(
+            name,
+            f"X for images of shape {shape}",
+            run.output,
+            expected,
+            mistakes={
+                "reshape(-1, m), which mixes pixels of different images "
+                "(use reshape(m, -1).T)": images.reshape(-1, m),
+                "flattening each image in column (Fortran) order": np.stack(
+                    [img.ravel(order="F") for img in images], axis=1
+                ),
+            },
+        )
+    checks.all_passed(name)
+
+
+def check_normalize_rows(normalize_rows):
+    """Check ``normalize_rows`` on rows whose norms are whole numbers (3-4-5 triangles)."""
+    name = "normalize_rows"
+    x = np.array([[3.0, 4.0], [6.0, 8.0], [0.0, -2.0]])
+    expected = np.array([[0.6, 0.8], [0.6, 0.8], [0.0, -1.0]])
+    run = checks.call(normalize_rows, x)
+    checks.expect_shape(name, "x_normalized", run.output, (3, 2))
+    checks.expect_unchanged(run)
+    checks.expect_close(
+        name,
+        "x_normalized",
+        run.output,
+        expected,
+        mistakes={
+            "the norm of the whole matrix (np.linalg.norm without axis=1)": x / np.sqrt(129.0),
+            "the squared norm (a missing square root)": x / np.array([[25.0], [100.0], [4.0]]),
+        },
+    )
+    # A square input, where dividing by a rank-1 norm vector broadcasts along the wrong axis.
+    x = np.array([[3.0, 4.0], [6.0, 8.0]])
+    run = checks.call(normalize_rows, x)
+    checks.expect_shape(name, "x_normalized", run.output, (2, 2))
+    checks.expect_close(
+        name,
+        "x_normalized of a square x",
+        run.output,
+        np.array([[0.6, 0.8], [0.6, 0.8]]),
+        mistakes={
+            "missing keepdims=True (each column was divided instead of each row)": x
+            / np.array([5.0, 10.0]),
+            "the column norms (axis=0) instead of the row norms": x
+            / np.sqrt(np.array([45.0, 80.0])),
+        },
+    )
+    checks.all_passed(name)
+
+
+def check_column_percentages(column_percentages):
+    """Check ``column_percentages`` on a square table with whole-number percentages."""
+    name = "column_percentages"
+    A = np.array([[1.0, 2.0, 3.0], [1.0, 6.0, 1.0], [2.0, 2.0, 6.0]])  # column sums 4, 10, 10
+    expected = np.array([[25.0, 20.0, 30.0], [25.0, 60.0, 10.0], [50.0, 20.0, 60.0]])
+    run = checks.call(column_percentages, A)
+    checks.expect_shape(name, "P", run.output, (3, 3))
+    checks.expect_unchanged(run)
+    checks.expect_close(
+        name,
+        "P",
+        run.output,
+        expected,
+        mistakes={
+            "row sums (axis=1) instead of column sums": 100 * A / np.array([[6.0], [8.0], [10.0]]),
+            "row sums without keepdims (axis=1, broadcast along columns)": 100
+            * A
+            / np.array([6.0, 8.0, 10.0]),
+            "a missing factor 100": expected / 100,
+            "the sum of the whole table instead of each column": 100 * A / 24.0,
+        },
+    )
+    checks.all_passed(name)
