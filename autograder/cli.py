@@ -22,6 +22,7 @@ def _release(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grading import Grader
     from autograder.reports import ProgressBar, summary_table, write_reports
+    from autograder.sandbox import Limits, sandbox_problem
     from autograder.submissions import find_submissions
 
     submissions_dir = Path(args.submissions).resolve()
@@ -40,14 +41,27 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"grade: no submissions found under {submissions_dir}", file=sys.stderr)
         return 2
     out = Path(args.out).resolve()
-    grader = Grader(out, db_url=args.db, source=source)
+    if not args.unsafe and (problem := sandbox_problem()):
+        print(
+            f"grade: refusing to run student code without the sandbox: {problem}.\n"
+            f"Pass --unsafe to grade anyway (only for submissions you trust).",
+            file=sys.stderr,
+        )
+        return 2
+    limits = Limits(
+        cell_seconds=args.cell_timeout,
+        notebook_seconds=args.notebook_timeout,
+        memory_bytes=args.memory_mb * 1024 * 1024,
+    )
+    grader = Grader(
+        out, db_url=args.db, source=source, workers=args.workers, unsafe=args.unsafe, limits=limits
+    )
     for aid in sorted({s.assignment_id for s in submissions}):
         grader.prepare(aid)
     bar = ProgressBar(len(submissions))
-    grades = []
-    for submission in submissions:
-        grades.append(grader.grade(submission))
-        bar.update(f"{submission.student_id}/{submission.assignment_id}")
+    grades = grader.grade_all(
+        submissions, progress=lambda g: bar.update(f"{g.student_id}/{g.assignment}")
+    )
     paths = write_reports(out, grades)
     print(summary_table(grades))
     print(f"\ngrades: {paths['grades']}\nper cell: {paths['cell_grades']}")
@@ -83,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--db", default=None, help="gradebook SQLAlchemy URL (default sqlite:///OUT/gradebook.db)"
     )
+    grade.add_argument(
+        "--workers", type=int, default=None, help="kernels at once (default: number of cores)"
+    )
+    grade.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="run kernels without the bubblewrap sandbox (trusted submissions only)",
+    )
+    grade.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell (60)")
+    grade.add_argument(
+        "--notebook-timeout", type=int, default=600, help="seconds per notebook (600)"
+    )
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per kernel (2048)")
     grade.add_argument("--source", default=str(SOURCE), help=argparse.SUPPRESS)
     grade.set_defaults(run=_grade)
 

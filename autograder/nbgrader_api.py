@@ -25,7 +25,9 @@ def _put_interpreter_tools_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
-def open_api(root: Path, release_directory: str | Path, db_url: str) -> NbGraderAPI:
+def open_api(
+    root: Path, release_directory: str | Path, db_url: str, autograde_preprocessors=None
+) -> NbGraderAPI:
     """An nbgrader API object for the course directory ``root``.
 
     Parameters
@@ -36,9 +38,13 @@ def open_api(root: Path, release_directory: str | Path, db_url: str) -> NbGrader
         Where ``generate_assignment`` writes the student release.
     db_url : str
         The gradebook's SQLAlchemy URL.
+    autograde_preprocessors : list, optional
+        Replaces nbgrader's autograde preprocessors (the grader runs notebooks itself).
     """
     _put_interpreter_tools_on_path()
     config = nbgrader_config(root, release_directory, db_url)
+    if autograde_preprocessors is not None:
+        config.Autograde.autograde_preprocessors = autograde_preprocessors
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.ERROR)
@@ -46,7 +52,20 @@ def open_api(root: Path, release_directory: str | Path, db_url: str) -> NbGrader
 
 
 def raise_on_failure(result: dict, what: str) -> None:
-    """Turn an unsuccessful nbgrader API result into an exception with nbgrader's log."""
+    """Turn an unsuccessful nbgrader API result into an exception that says why."""
     if not result.get("success"):
-        detail = (result.get("error") or "") + "\n" + (result.get("log") or "")
-        raise RuntimeError(f"nbgrader could not {what}:\n{detail.strip()}")
+        raise RuntimeError(f"nbgrader could not {what}: {failure_reason(result)}")
+
+
+def failure_reason(result: dict) -> str:
+    """The most telling line of a failed nbgrader call's log: the last exception raised."""
+    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    exceptions = [
+        line
+        for line in lines
+        if ":" in line
+        and line.split(":", 1)[0].replace(".", "").isidentifier()
+        and line.split(":", 1)[0].split(".")[-1].endswith(("Error", "Exception"))
+    ]
+    return (exceptions or lines or ["no reason given"])[-1]

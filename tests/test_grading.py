@@ -146,7 +146,7 @@ def test_bad_hand_ins_get_a_grade_and_a_reason(graded):
     first = ASSIGNMENTS[0]
     bad = graded["cells"][("badjson", first)]
     assert bad and all(c["status"] == "error" and c["score"] == "0" for c in bad.values())
-    assert all("could not be graded" in c["message"] for c in bad.values())
+    assert all("not a valid notebook: invalid JSON" in c["message"] for c in bad.values())
     empty = graded["cells"][("empty", first)]
     assert empty and all(c["status"] == "missing" for c in empty.values())
     renamed = graded["grades"][("renamed", first)]

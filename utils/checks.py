@@ -97,6 +97,11 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def argument_names(func: Callable, args: tuple, kwargs: dict) -> list[str]:
+    """The parameter names the arguments bind to, in order (``arg0``... when unknown)."""
+    return list(_bind_names(func, args, kwargs))
+
+
 def _bind_names(func: Callable, args: tuple, kwargs: dict) -> dict[str, Any]:
     """Map each passed argument to its parameter name (positional ones get ``arg0``...)."""
     try:
@@ -131,25 +136,70 @@ def call(func: Callable, *args: Any, where: str = "", **kwargs: Any) -> Call:
     CheckFailure
         If the function is not implemented yet or raises an exception.
     """
+    if _transport is not None:
+        return _transport.call(func, args, kwargs, where)
+    return call_here(func, args, kwargs, where)
+
+
+def call_here(func: Callable, args: tuple, kwargs: dict, where: str = "") -> Call:
+    """:func:`call` in this process, whatever transport is set."""
     name = getattr(func, "__name__", "the function")
     inputs = _bind_names(func, args, kwargs)
     snapshots = {k: copy.deepcopy(v) for k, v in inputs.items()}
-    suffix = f" {where}" if where else ""
     try:
         output = func(*args, **kwargs)
-    except NotImplementedError:
-        raise CheckFailure(
-            f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code."
-        ) from None
     except Exception as err:  # any error of the student's code becomes a readable message
-        hint = ""
-        if isinstance(err, ValueError) and "broadcast" in str(err):
-            hint = (
-                " Shapes that do not broadcast often come from a rank-1 array, for example"
-                " np.sum or np.linalg.norm without keepdims=True, or a missing transpose."
-            )
-        raise CheckFailure(f"{name} raised {type(err).__name__}{suffix}: {err}.{hint}") from err
+        raise failure_for(name, type(err).__name__, str(err), where) from err
     return Call(func_name=name, output=output, inputs=inputs, snapshots=snapshots)
+
+
+def failure_for(func_name: str, error_type: str, message: str, where: str = "") -> CheckFailure:
+    """The check failure that reports an exception raised by a student's function.
+
+    Parameters
+    ----------
+    func_name : str
+        The student's function.
+    error_type, message : str
+        The exception's type name and text.
+    where : str
+        Where the inputs came from.
+    """
+    if error_type == "NotImplementedError":
+        return CheckFailure(
+            f"{func_name} is not implemented yet: replace `raise NotImplementedError()` "
+            f"with your code."
+        )
+    hint = ""
+    if error_type == "ValueError" and "broadcast" in message:
+        hint = (
+            " Shapes that do not broadcast often come from a rank-1 array, for example"
+            " np.sum or np.linalg.norm without keepdims=True, or a missing transpose."
+        )
+    suffix = f" {where}" if where else ""
+    return CheckFailure(f"{func_name} raised {error_type}{suffix}: {message}.{hint}")
+
+
+class CallTransport:
+    """How :func:`call` reaches a student's function when it is not simply called here.
+
+    The grader sets one: inside the grading sandbox a transport records every call's outputs,
+    and in the grader's own process another replays those records, so that checks judge the
+    outputs with a NumPy the student's code never touched.
+    """
+
+    def call(self, func: Callable, args: tuple, kwargs: dict, where: str) -> Call:
+        raise NotImplementedError
+
+
+_transport: CallTransport | None = None
+
+
+def set_transport(transport: CallTransport | None) -> CallTransport | None:
+    """Route :func:`call` through ``transport`` (None: call here); returns the previous one."""
+    global _transport
+    previous, _transport = _transport, transport
+    return previous
 
 
 # --------------------------------------------------------------------------------------------
@@ -679,7 +729,8 @@ def expect_length(
             f"got {describe(value)}."
         )
     if got != length:
-        message = f"{func_name}: `{var}` should have {length} entries{suffix}, got {got}."
+        entries = "entry" if length == 1 else "entries"
+        message = f"{func_name}: `{var}` should have {length} {entries}{suffix}, got {got}."
         if hint:
             message += f" {hint[0].upper()}{hint[1:]}."
         raise CheckFailure(message)
@@ -717,6 +768,119 @@ def expect_shape_with_mistakes(
             if value.shape == tuple(int(s) for s in wrong):
                 raise CheckFailure(
                     f"{func_name}: `{var}` should have shape {shape}, got {value.shape}. "
-                    f"This is the shape {mistake} gives."
+                    f"This is the shape that {mistake} gives."
                 )
     expect_shape(func_name, var, value, shape, rank1_hint=rank1_hint)
+
+
+# --------------------------------------------------------------------------------------------
+# Added for 05_deep_network_application: training runs, judged without the initial draws
+# --------------------------------------------------------------------------------------------
+def expect_decrease(
+    func_name: str,
+    var: str,
+    values: Any,
+    *,
+    hint: str = "",
+    where: str = "",
+) -> None:
+    """Check that the last of a sequence of recorded values is below the first.
+
+    Meant for the costs recorded during training: whatever the random initial parameters,
+    gradient descent with a small enough learning rate lowers the cost.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the sequence's name.
+    values : list, tuple or rank-1 array of real scalars
+        The recorded values, first to last; their length and finiteness were checked before.
+    hint : str, optional
+        The likely cause when the value did not go down, for example
+        ``"the updated parameters are not used in the next iteration"``.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    values = [float(np.asarray(v)) for v in values]
+    if len(values) < 2 or values[-1] < values[0]:
+        return
+    suffix = f" {where}" if where else ""
+    change = "stayed the same" if values[-1] == values[0] else "went up"
+    message = (
+        f"{func_name}: `{var}` should go down during training{suffix}, but it {change}: "
+        f"first {values[0]:.6g}, last {values[-1]:.6g}."
+    )
+    if hint:
+        message += f" Check whether {hint}."
+    raise CheckFailure(message)
+
+
+def expect_at_least(
+    func_name: str,
+    var: str,
+    value: Any,
+    minimum: float,
+    *,
+    hint: str = "",
+    where: str = "",
+) -> None:
+    """Check that a score (an accuracy, for example) reaches a threshold.
+
+    The threshold is not a reference value: it is set well below what a correct
+    implementation reaches, so the message may show it.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the score's name.
+    value : real scalar
+        The score the student's result achieved.
+    minimum : float
+        The lowest accepted score.
+    hint : str, optional
+        Likely causes of a low score, for the message.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    got = float(np.asarray(value))
+    if np.isfinite(got) and got >= minimum:
+        return
+    suffix = f" {where}" if where else ""
+    message = f"{func_name}: `{var}` is {got:.4g}{suffix}; it should be at least {minimum:.4g}."
+    if hint:
+        message += f" {hint[0].upper()}{hint[1:]}."
+    raise CheckFailure(message)
+
+
+def expect_reproducible(
+    func_name: str,
+    var: str,
+    first: Any,
+    second: Any,
+    *,
+    where: str = "",
+) -> None:
+    """Check that two calls given generators of the same seed returned the same value.
+
+    A function with an ``rng`` argument must draw every random number from it, so that the
+    same seed gives the same result; checks rely on that to compare a function with itself,
+    never with the order of the reference's random calls.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the value's name.
+    first, second : array_like or scalar
+        The value returned by the first and by the second call (same shape, checked before).
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    if is_close(first, second, rtol=1e-12, atol=0.0):
+        return
+    suffix = f" {where}" if where else ""
+    raise CheckFailure(
+        f"{func_name}: two calls with `rng` generators of the same seed returned different "
+        f"`{var}`{suffix}. Draw every random number from the `rng` argument (pass it on, for "
+        f"example to initialize_parameters_deep(..., rng=rng)), never from np.random.* or a new "
+        f"default_rng(), so that the same seed gives the same result."
+    )

@@ -22,21 +22,16 @@ import os
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from utils import checks
+from utils.transfer import Seed, materialise
+
+__all__ = ["Case", "HiddenCheck", "Seed", "hidden_rng", "shape_text"]
 
 #: Environment variable the grader sets so that a rerun draws the same hidden inputs.
 SEED_VARIABLE = "AUTOGRADER_SEED"
-
-
-@dataclass(frozen=True)
-class Seed:
-    """Stands for a ``numpy.random.Generator`` argument; replaced by ``default_rng(value)``."""
-
-    value: int
 
 
 @dataclass
@@ -61,26 +56,27 @@ class Case:
     context: dict = field(default_factory=dict)
 
     def materialise(self) -> tuple[tuple, dict]:
-        """The arguments as the student's function receives them."""
+        """The arguments as the student's function receives them (fresh copies of the data)."""
+        import copy
 
-        def real(value: Any) -> Any:
-            return np.random.default_rng(value.value) if isinstance(value, Seed) else value
-
-        return tuple(real(a) for a in self.args), {k: real(v) for k, v in self.kwargs.items()}
+        return materialise(copy.deepcopy(self.args)), materialise(copy.deepcopy(self.kwargs))
 
 
-def hidden_rng(name: str) -> np.random.Generator:
+def hidden_rng(name: str, seed: int | None = None) -> np.random.Generator:
     """The random generator of one hidden check.
 
-    Seeded from ``AUTOGRADER_SEED`` and the check's name when the grader sets it (so a rerun
-    grades the same inputs), otherwise from fresh entropy.
+    Seeded from ``seed`` (or else ``AUTOGRADER_SEED``) and the check's name, so that a rerun
+    grades the same inputs; from fresh entropy when neither is set.
 
     Parameters
     ----------
     name : str
         The graded function's name.
+    seed : int, optional
+        The grader's seed for this submission.
     """
-    seed = os.environ.get(SEED_VARIABLE)
+    if seed is None:
+        seed = os.environ.get(SEED_VARIABLE)
     if seed is None:
         return np.random.default_rng()
     return np.random.default_rng([int(seed), zlib.crc32(name.encode())])
@@ -115,9 +111,9 @@ class HiddenCheck:
         self.make_cases = make_cases
         self.judge = judge
 
-    def cases(self) -> list[Case]:
-        """Draw this check's cases from its generator."""
-        return list(self.make_cases(hidden_rng(self.name)))
+    def cases(self, seed: int | None = None) -> list[Case]:
+        """Draw this check's cases from its generator (see :func:`hidden_rng`)."""
+        return list(self.make_cases(hidden_rng(self.name, seed)))
 
     def __call__(self, student_func: Callable) -> None:
         """Run the student's function on every case and judge each output, in this process."""

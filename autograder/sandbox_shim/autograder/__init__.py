@@ -1,0 +1,5 @@
+"""The course's ``autograder`` package as a student's kernel sees it inside the grading sandbox.
+
+It holds no reference solution and no hidden check logic: only the recorder that runs the
+student's functions on the inputs the grader prepared and hands their outputs back as data.
+"""
