@@ -50,21 +50,24 @@ class Execution:
 
 
 class _CappedClient(NotebookClient):
-    """A notebook client that keeps at most ``limit`` bytes of output per cell."""
+    """A notebook client that keeps at most ``output_limit`` bytes of output per cell."""
 
     output_limit: int = 256 * 1024
+    _NOTE = "\n[output cut: more than the grader keeps]\n"
 
     def output(self, outs, msg, display_id, cell_index):
+        if outs and outs[-1].get("text", "").endswith(self._NOTE):
+            return None  # already full: drop the rest
+        out = super().output(outs, msg, display_id, cell_index)
         size = sum(len(json.dumps(o)) for o in outs)
-        if size > self.output_limit:
-            if not (outs and outs[-1].get("name") == "grader-note"):
-                note = nbformat.v4.new_output(
-                    "stream", name="stdout", text="\n[output cut: more than the grader keeps]\n"
-                )
-                note["name"] = "stdout"
-                outs.append(note)
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+        if size > self.output_limit and outs:
+            last = outs[-1]
+            excess = size - self.output_limit
+            if last.get("output_type") == "stream" and len(last.get("text", "")) > excess:
+                last["text"] = last["text"][: len(last["text"]) - excess] + self._NOTE
+            else:
+                outs[-1] = nbformat.v4.new_output("stream", name="stdout", text=self._NOTE)
+        return out
 
 
 @dataclass

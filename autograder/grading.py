@@ -121,6 +121,22 @@ class SubmissionGrade:
         return cls(data["student_id"], data["assignment"], cells, data.get("note", ""), feedback)
 
 
+def _execution_notes(execution: Execution) -> list[str]:
+    """What went wrong in cells that are not grade cells (grade cells say it themselves)."""
+    notes = []
+    for index, problem in sorted(execution.problems.items()):
+        cell = execution.notebook.cells[index]
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            continue
+        what = (
+            "ran past the time limit and was stopped"
+            if problem == TIMEOUT
+            else "stopped the kernel (os._exit, a crash, or too much memory)"
+        )
+        notes.append(f"code cell {index + 1} {what}; the cells after it ran in a fresh kernel")
+    return notes
+
+
 def short_message(text: str) -> str:
     """One line, at most :data:`MESSAGE_LIMIT` characters, without terminal colour codes."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
@@ -461,6 +477,7 @@ class Grader:
             else:
                 execution: Execution = job.future.result()
                 executed = execution.notebook
+                grade.note = "; ".join(filter(None, [grade.note, *_execution_notes(execution)]))
                 verdicts = judge_cells(
                     self._plans[aid], job.cases, execution.records, self._in_kernel(execution)
                 )

@@ -190,7 +190,7 @@ def _judged(run) -> Verdict:
 
 def judge_visible(plan: GradeCellPlan, records: list | None, fallback: Verdict) -> Verdict:
     """Replay the visible checks of one function against its recorded outputs."""
-    if records is None:
+    if not records and (records is None or fallback.status != "passed"):
         return _did_not_run(f"the visible checks of {plan.function} did not run", fallback)
     module = importlib.import_module(f"utils.visible_checks.{plan.module}")
     check = getattr(module, f"check_{plan.function}")

@@ -1,0 +1,199 @@
+"""The sandbox's isolation, asserted directly: a process started the way student kernels are
+cannot read what it was not given, cannot reach the network, and is stopped at its limits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder.course import ROOT
+from autograder.executor import TIMEOUT, KernelSlot, NotebookRunner
+from autograder.sandbox import Limits, Sandbox, sandbox_problem
+
+pytestmark = pytest.mark.skipif(
+    sandbox_problem() is not None, reason=f"sandbox unavailable: {sandbox_problem()}"
+)
+
+UID = 61900
+
+
+def run_inside(code: str, tmp_path: Path, limits: Limits | None = None, **kwargs):
+    """Run ``code`` with the sandbox's Python; return (exit code, stdout, stderr)."""
+    sandbox = Sandbox(
+        uid=UID, runtime_dir=tmp_path / "runtime", limits=limits or Limits(), **kwargs
+    )
+    sandbox.open_for_start()
+    argv = sandbox.argv([str(Path(sys.prefix) / "bin" / "python"), "-c", code])
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    sandbox.remove()
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_runs_as_an_unprivileged_user_without_capabilities(tmp_path):
+    code = (
+        "import os\n"
+        "print(os.getuid(), os.getgid(), os.getgroups())\n"
+        "print(open('/proc/self/status').read().split('CapEff:')[1].split()[0])"
+    )
+    status, out, err = run_inside(code, tmp_path)
+    assert status == 0, err
+    ids, caps = out.splitlines()
+    assert ids == f"{UID} {UID} []"
+    assert int(caps, 16) == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "source" / "01_numpy_basics" / "01_numpy_basics.ipynb",
+        ROOT / "autograder" / "reference" / "numpy_basics.py",
+        ROOT / "autograder" / "hidden" / "numpy_basics.py",
+        ROOT / "README.md",
+        Path("/etc/shadow"),
+    ],
+)
+def test_cannot_read_what_it_was_not_given(path, tmp_path):
+    code = (
+        f"open({str(path)!r}).read()"
+        if path.suffix or path.name == "shadow"
+        else (f"import os; os.listdir({str(path)!r})")
+    )
+    status, _, err = run_inside(code, tmp_path)
+    assert status != 0
+    assert "FileNotFoundError" in err or "PermissionError" in err, err
+
+
+def test_of_the_checkout_only_the_student_helpers_are_visible(tmp_path):
+    code = f"import os; print(sorted(os.listdir({str(ROOT)!r})))"
+    status, out, err = run_inside(code, tmp_path)
+    assert status == 0, err
+    visible = set(eval(out))
+    venv = Path(sys.prefix)
+    allowed = {"utils"} | (
+        {venv.relative_to(ROOT).parts[0]} if venv.is_relative_to(ROOT) else set()
+    )
+    assert visible <= allowed and "utils" in visible
+
+
+def test_cannot_read_a_file_beside_the_grader(tmp_path):
+    secret = tmp_path / "classmate.ipynb"
+    secret.write_text("answers", encoding="utf-8")
+    status, _, err = run_inside(f"open({str(secret)!r}).read()", tmp_path)
+    assert status != 0 and ("FileNotFoundError" in err or "PermissionError" in err)
+
+
+def test_sees_the_student_helpers_and_its_inputs_read_only(tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "numpy_basics.sigmoid.json").write_text("[]", encoding="utf-8")
+    code = (
+        "import utils.checks, os\n"
+        "print(sorted(os.listdir('/opt/grading/cases')))\n"
+        "for target in ('/opt/grading/cases/x', utils.checks.__file__):\n"
+        "    try:\n        open(target, 'a')\n    except OSError as e:\n        print('refused')"
+    )
+    status, out, err = run_inside(code, tmp_path, cases_dir=cases)
+    assert status == 0, err
+    assert out.splitlines() == ["['numpy_basics.sigmoid.json']", "refused", "refused"]
+
+
+def test_no_network_not_even_the_hosts_loopback(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
+    code = (
+        "import socket\n"
+        f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3)\n"
+        "    print('connected')\n"
+        "except OSError as e:\n    print('refused', type(e).__name__)\n"
+        "try:\n    socket.getaddrinfo('pypi.org', 443)\n    print('resolved')\n"
+        "except OSError as e:\n    print('no dns')"
+    )
+    try:
+        status, out, err = run_inside(code, tmp_path)
+    finally:
+        server.close()
+    assert status == 0, err
+    assert out.splitlines() == ["refused ConnectionRefusedError", "no dns"]
+    assert not accepted
+
+
+def test_memory_limit(tmp_path):
+    code = (
+        "try:\n    b = bytearray(3 * 1024**3)\n    print('allocated')\n"
+        "except MemoryError:\n    print('MemoryError')"
+    )
+    status, out, err = run_inside(code, tmp_path, limits=Limits(memory_bytes=2 * 1024**3))
+    assert out.strip() == "MemoryError", (out, err)
+
+
+def test_file_size_limit(tmp_path):
+    code = (
+        "try:\n    open('/tmp/big', 'wb').write(b'x' * (8 * 1024**2))\n    print('wrote')\n"
+        "except OSError as e:\n    print('refused', e.errno)"
+    )
+    status, out, err = run_inside(code, tmp_path, limits=Limits(file_bytes=1024**2))
+    assert out.strip() == "refused 27", (out, err)  # EFBIG
+
+
+def test_process_limit(tmp_path):
+    code = (
+        "import threading, time\n"
+        "started = 0\n"
+        "try:\n"
+        "    for _ in range(500):\n"
+        "        threading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+        "        started += 1\n"
+        "except RuntimeError:\n    pass\n"
+        "print(started)"
+    )
+    status, out, err = run_inside(code, tmp_path, limits=Limits(processes=64))
+    assert status == 0, err
+    assert int(out) < 64
+
+
+def _notebook(*sources: str):
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    return nbformat.from_dict(json.loads(json.dumps(nb)))
+
+
+def test_a_cell_that_ignores_interrupts_is_stopped_and_the_rest_runs(tmp_path):
+    nb = _notebook(
+        "x = 41",
+        "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+        "    except KeyboardInterrupt:\n        pass",
+        "print(x + 1)",
+    )
+    runner = NotebookRunner(KernelSlot(UID, tmp_path / "kernels"), Limits(cell_seconds=3))
+    result = asyncio.run(runner.run(nb, {}, None, []))
+    assert result.problems == {1: TIMEOUT}
+    assert nb.cells[2].outputs[0]["text"] == "42\n"
+
+
+def test_a_dead_kernel_costs_one_cell(tmp_path):
+    nb = _notebook("x = 1", "import os\nos._exit(3)", "print(x + 1)")
+    runner = NotebookRunner(KernelSlot(UID, tmp_path / "kernels"), Limits(cell_seconds=20))
+    result = asyncio.run(runner.run(nb, {}, None, []))
+    assert list(result.problems) == [1]
+    assert nb.cells[2].outputs[0]["text"] == "2\n"
+
+
+def test_output_flood_is_cut(tmp_path):
+    nb = _notebook("for i in range(200_000):\n    print(i)", "print('after')")
+    runner = NotebookRunner(KernelSlot(UID, tmp_path / "kernels"), Limits(output_bytes=10_000))
+    result = asyncio.run(runner.run(nb, {}, None, []))
+    kept = sum(len(json.dumps(o)) for o in nb.cells[0].outputs)
+    assert kept < 20_000 and "output cut" in json.dumps(nb.cells[0].outputs)
+    assert nb.cells[1].outputs[0]["text"] == "after\n" and not result.problems
