@@ -22,12 +22,14 @@ import concurrent.futures
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -48,17 +50,19 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from autograder.course import COURSE_ID, SOURCE, grade_cells
-from autograder.executor import DIED, TIMEOUT, Execution, KernelSlot, NotebookRunner
+from autograder.executor import DIED, TIMEOUT, Execution, GradingWorker, WorkerSlot
 from autograder.judging import (
     GradeCellPlan,
     Verdict,
     draw_cases,
+    encode_cases,
     judge_cells,
     plan_grade_cells,
     verdict_outputs,
-    write_cases,
 )
 from autograder.nbgrader_api import open_api, raise_on_failure
 from autograder.repair import Unreadable, read_submission, repair
@@ -71,8 +75,12 @@ STATUSES = ("passed", "failed", "error", "timeout", "missing")
 #: How long a message in ``cell_grades.csv`` may be.
 MESSAGE_LIMIT = 300
 
-#: First uid of the unprivileged users kernels run as (one per worker).
-FIRST_UID = 61000
+
+#: Unprivileged uids of grading workers: a block of 16 per grader process, so that two
+#: graders on one machine never share a user (nor its process limit).
+def _first_uid() -> int:
+    return 100_000 + (os.getpid() % 100_000) * 16
+
 
 #: Changes when grading changes in a way that invalidates earlier results of a resumed run.
 RESULT_VERSION = 2
@@ -119,6 +127,22 @@ class SubmissionGrade:
         cells = [CellGrade(**c) for c in data["cells"]]
         feedback = Path(data["feedback"]) if data.get("feedback") else None
         return cls(data["student_id"], data["assignment"], cells, data.get("note", ""), feedback)
+
+
+def _feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
+    """Write nbgrader's feedback for every graded hand-in of one assignment."""
+    open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
+
+
+@event.listens_for(Engine, "connect")
+def _quick_sqlite(connection, _record) -> None:
+    """SQLite gradebooks in WAL mode: a commit need not wait for the disk (a crash of this
+    process still loses nothing committed), and readers never block the one writer."""
+    if type(connection).__module__.startswith("sqlite3"):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def _execution_notes(execution: Execution) -> list[str]:
@@ -201,13 +225,15 @@ AUTOGRADE_PREPROCESSORS = [
 # Parallel execution
 # --------------------------------------------------------------------------------------------
 class ExecutionPool:
-    """Runs notebooks in ``workers`` kernels at once, on an event loop of its own thread."""
+    """Runs notebooks in ``workers`` grading workers at once, on an event loop of its own
+    thread (the grader's main thread meanwhile judges and records finished ones)."""
 
-    def __init__(self, slots: list[KernelSlot], limits: Limits, mpl_cache: Path | None) -> None:
+    def __init__(self, slots: list[WorkerSlot], limits: Limits, mpl_cache: Path | None) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        runners = [NotebookRunner(slot, limits, mpl_cache) for slot in slots]
+        runners = [GradingWorker(slot, limits, mpl_cache) for slot in slots]
+        self.runners = runners
 
         async def make_queue():
             queue: asyncio.Queue = asyncio.Queue()
@@ -217,19 +243,26 @@ class ExecutionPool:
 
         self.free = asyncio.run_coroutine_threadsafe(make_queue(), self.loop).result()
 
-    def submit(self, nb, grade_ids, cases_dir, support_files) -> concurrent.futures.Future:
+    def submit(self, nb, grade_ids, cases, support_files) -> concurrent.futures.Future:
         async def run():
             runner = await self.free.get()
             try:
-                return await runner.run(nb, grade_ids, cases_dir, support_files)
+                return await runner.run(nb, grade_ids, cases, support_files)
             finally:
                 self.free.put_nowait(runner)
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop)
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
+        async def stop_all():
+            for runner in self.runners:
+                await runner.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop_all(), self.loop).result(timeout=30)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=10)
 
 
 @dataclass
@@ -291,6 +324,7 @@ class Grader:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.unsafe = unsafe
         self.limits = limits or Limits()
+        self._started = time.time() - 1
         self._plans: dict[str, dict[str, GradeCellPlan]] = {}
         self._points: dict[str, list[tuple[str, float]]] = {}
         self._sources: dict[str, nbformat.NotebookNode] = {}
@@ -365,15 +399,15 @@ class Grader:
                         window.append(self._start(nxt, pool))
             finally:
                 pool.close()
-        return [results[s.key] for s in submissions]
+        graded = [results[s.key] for s in submissions]
+        self._write_feedback(graded)
+        return graded
 
     # ----------------------------------------------------------------------------------------
     def _pool(self) -> ExecutionPool:
-        runtime = self.out / "nbgrader" / "kernels"
-        runtime.mkdir(parents=True, exist_ok=True)
-        os.chmod(runtime, 0o755)
+        scratch = self.course / "scratch"
         slots = [
-            KernelSlot(None if self.unsafe else FIRST_UID + i, runtime / f"worker-{i}")
+            WorkerSlot(None if self.unsafe else _first_uid() + i, scratch / f"worker-{i}")
             for i in range(self.workers)
         ]
         return ExecutionPool(slots, self.limits, None if self.unsafe else self._mpl_cache())
@@ -430,6 +464,8 @@ class Grader:
         nbformat.write(nb, staged)
         try:
             job.sanitized = self._sanitize(nb, sub)
+            # Staged sanitised: nbgrader's autograde then skips sanitising it again.
+            nbformat.write(job.sanitized, staged)
         except Exception as err:  # nbgrader refused the notebook even after repair
             job.verdicts = {
                 gid: Verdict("error", f"the notebook could not be read for grading: {err}")
@@ -438,17 +474,14 @@ class Grader:
             return job
         if job.verdicts is None:
             job.cases = draw_cases(self._plans[aid], self._seed(sub))
-            cases_dir = self.course / "cases" / sub.student_id / aid
-            if cases_dir.exists():
-                shutil.rmtree(cases_dir)
-            write_cases(self._plans[aid], job.cases, cases_dir)
+            files = encode_cases(self._plans[aid], job.cases)
             grade_ids = {
                 i: c.metadata["nbgrader"]["grade_id"]
                 for i, c in enumerate(job.sanitized.cells)
                 if c.metadata.get("nbgrader", {}).get("grade")
             }
             executed = nbformat.from_dict(json.loads(json.dumps(job.sanitized)))
-            job.future = pool.submit(executed, grade_ids, cases_dir, self._support[aid])
+            job.future = pool.submit(executed, grade_ids, files, self._support[aid])
         return job
 
     def _sanitize(self, nb: nbformat.NotebookNode, sub: Submission) -> nbformat.NotebookNode:
@@ -490,14 +523,12 @@ class Grader:
                 _JUDGED.pop(sub.key, None)
             raise_on_failure(outcome, f"record the grades of {sid}/{aid}")
             grade.cells = self._read_cells(sid, aid, verdicts)
-            grade.feedback = self._feedback(sid, aid)
         except Exception as err:  # one broken submission never stops the batch
             message = short_message(str(err)) or type(err).__name__
             grade.cells = [
                 CellGrade(sid, aid, gid, 0.0, pts, "error", f"grading failed: {message}")
                 for gid, pts in self._points[aid]
             ]
-        if grade.feedback is None:
             grade.feedback = self._plain_feedback(grade)
         self._save_result(job, grade)
         return grade
@@ -556,14 +587,32 @@ class Grader:
         target.mkdir(parents=True, exist_ok=True)
         return target
 
-    def _feedback(self, sid: str, aid: str) -> Path | None:
-        outcome = self.api.generate_feedback(aid, sid, force=True)
-        produced = self.course / "feedback" / sid / aid / f"{aid}.html"
-        if not outcome.get("success") or not produced.exists():
-            return None
-        target = self._feedback_dir(sid, aid) / f"{aid}.html"
-        shutil.copyfile(produced, target)
-        return target
+    def _write_feedback(self, grades: list[SubmissionGrade]) -> None:
+        """nbgrader's feedback pages, one batch per assignment (templates load once), the
+        assignments in parallel processes; a plain page where nbgrader made none."""
+        pending = [g for g in grades if g.feedback is None]
+        ids = sorted({g.assignment for g in pending})
+        if len(ids) > 1 and self.workers > 1:
+            context = multiprocessing.get_context("spawn")
+            with concurrent.futures.ProcessPoolExecutor(
+                min(self.workers, len(ids)), mp_context=context
+            ) as pool:
+                list(
+                    pool.map(
+                        _feedback_batch, [self.course] * len(ids), [self.db_url] * len(ids), ids
+                    )
+                )
+        else:
+            for aid in ids:
+                _feedback_batch(self.course, self.db_url, aid)
+        for grade in pending:
+            sid, aid = grade.student_id, grade.assignment
+            produced = self.course / "feedback" / sid / aid / f"{aid}.html"
+            if produced.exists() and produced.stat().st_mtime >= self._started:
+                grade.feedback = self._feedback_dir(sid, aid) / f"{aid}.html"
+                shutil.copyfile(produced, grade.feedback)
+            else:
+                grade.feedback = self._plain_feedback(grade)
 
     def _plain_feedback(self, grade: SubmissionGrade) -> Path:
         """A feedback page written without nbgrader, for submissions it could not record."""

@@ -102,16 +102,20 @@ def draw_cases(plans: dict[str, GradeCellPlan], seed: int) -> dict[str, list[Cas
     }
 
 
-def write_cases(plans: dict[str, GradeCellPlan], cases: dict[str, list[Case]], folder: Path):
-    """Write the hidden checks' inputs (never their expected values) for the sandbox to read."""
-    folder.mkdir(parents=True, exist_ok=True)
+def encode_cases(plans: dict[str, GradeCellPlan], cases: dict[str, list[Case]]) -> dict[str, str]:
+    """The hidden checks' inputs (never their expected values) as files for the sandbox.
+
+    Returns
+    -------
+    dict
+        File name ``<module>.<function>.json`` to its text.
+    """
+    files = {}
     for gid, drawn in cases.items():
         plan = plans[gid]
         payload = [{"args": c.args, "kwargs": c.kwargs, "where": c.where} for c in drawn]
-        path = folder / f"{plan.module}.{plan.function}.json"
-        path.write_text(transfer.encode(payload), encoding="utf-8")
-        path.chmod(0o644)
-    folder.chmod(0o755)
+        files[f"{plan.module}.{plan.function}.json"] = transfer.encode(payload)
+    return files
 
 
 class _Placeholder:
@@ -190,7 +194,7 @@ def _judged(run) -> Verdict:
 
 def judge_visible(plan: GradeCellPlan, records: list | None, fallback: Verdict) -> Verdict:
     """Replay the visible checks of one function against its recorded outputs."""
-    if not records and (records is None or fallback.status != "passed"):
+    if not records:
         return _did_not_run(f"the visible checks of {plan.function} did not run", fallback)
     module = importlib.import_module(f"utils.visible_checks.{plan.module}")
     check = getattr(module, f"check_{plan.function}")

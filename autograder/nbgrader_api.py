@@ -39,12 +39,15 @@ def open_api(
     db_url : str
         The gradebook's SQLAlchemy URL.
     autograde_preprocessors : list, optional
-        Replaces nbgrader's autograde preprocessors (the grader runs notebooks itself).
+        Replaces nbgrader's autograde preprocessors (the grader runs notebooks itself, on
+        notebooks it sanitised with nbgrader's sanitising preprocessors beforehand).
     """
     _put_interpreter_tools_on_path()
     config = nbgrader_config(root, release_directory, db_url)
     if autograde_preprocessors is not None:
         config.Autograde.autograde_preprocessors = autograde_preprocessors
+        # The grader stages notebooks already sanitised by nbgrader's own preprocessors.
+        config.Autograde.sanitize_preprocessors = []
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.ERROR)
@@ -65,6 +68,7 @@ def failure_reason(result: dict) -> str:
         line
         for line in lines
         if ":" in line
+        and "NbGraderException" not in line
         and line.split(":", 1)[0].replace(".", "").isidentifier()
         and line.split(":", 1)[0].split(".")[-1].endswith(("Error", "Exception"))
     ]

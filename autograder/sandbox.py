@@ -1,18 +1,16 @@
 """The sandbox every student kernel runs in at grading time.
 
-A kernel is an ordinary ipykernel started under bubblewrap (``bwrap``) as root, which builds a
-private filesystem view and new PID, network, IPC and UTS namespaces, then hands over to
-``prlimit`` (resource limits) and ``setpriv`` (a real unprivileged uid, no capabilities, no new
-privileges) before Python starts. What the kernel sees:
+Student code runs in a grading worker (see :mod:`autograder.executor`) started under
+bubblewrap (``bwrap``) as root, which builds a private filesystem view and new PID, network, IPC
+and UTS namespaces, then hands over to ``prlimit`` (resource limits) and ``setpriv`` (a real
+unprivileged uid, no capabilities, no new privileges) before Python starts. What it sees:
 
 * read-only: the system (``/usr``, ``/etc``), the Python installation and the virtual
   environment, ``utils/`` (student-visible anyway) and the grading shim (a stand-in for
   ``autograder`` that records what hidden checks need, with no reference code in it);
-* read-only: the inputs of the hidden checks (data, never expected values) and the assignment's
-  support files;
-* writable: a size-limited ``/tmp`` and working folder (memory-backed, gone with the kernel);
-* the kernel's sockets: a folder that is writable only while the kernel starts, before any
-  student code runs.
+* writable: a size-limited ``/tmp`` and working folder (memory-backed, emptied between
+  notebooks), where the worker puts each notebook's support files and the inputs of its hidden
+  checks (data, never expected values).
 
 No network (only its own loopback), no ``source/``, no ``autograder/`` reference or hidden check
 code, no other submission, no gradebook, no checkout.
@@ -22,13 +20,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import AsyncKernelManager
 
 from autograder.course import ROOT
 
@@ -36,7 +30,7 @@ from autograder.course import ROOT
 SHIM = Path(__file__).resolve().parent / "sandbox_shim"
 #: Where things appear inside the sandbox.
 INSIDE_SHIM = "/opt/grading/shim"
-INSIDE_CASES = "/opt/grading/cases"
+INSIDE_CASES = "/tmp/cases"
 INSIDE_WORK = "/home/student/work"
 INSIDE_HOME = "/tmp/home"
 INSIDE_MPL = "/tmp/mpl"
@@ -98,24 +92,15 @@ class Sandbox:
     Parameters
     ----------
     uid : int
-        The unprivileged user the kernel runs as (one per worker, so that process limits of
-        one worker never starve another).
-    runtime_dir : Path
-        A fresh folder for the kernel's connection file and sockets.
+        The unprivileged user the worker runs as (one per worker, so that the process limit of
+        one worker never starves another).
     limits : Limits
-    cases_dir : Path, optional
-        Inputs of the hidden checks, shown read-only.
-    support_files : list of Path
-        Files of the assignment (besides the notebook) the student's code may open.
     mpl_cache : Path, optional
-        A prepared matplotlib font list, so each kernel need not rebuild it.
+        A prepared matplotlib font list, so that no worker rebuilds it.
     """
 
     uid: int
-    runtime_dir: Path
     limits: Limits = field(default_factory=Limits)
-    cases_dir: Path | None = None
-    support_files: list[Path] = field(default_factory=list)
     mpl_cache: Path | None = None
 
     def environment(self) -> dict[str, str]:
@@ -127,7 +112,12 @@ class Sandbox:
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "MPLCONFIGDIR": INSIDE_MPL,
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            # Figures are not drawn at grading: a notebook's plots cost no grading time.
+            "MPLBACKEND": "Agg",
+            "GRADING_WORK": INSIDE_WORK,
+            "GRADING_HOME": INSIDE_HOME,
+            "GRADING_SANDBOXED": "1",
+            "GRADING_OUTPUT_LIMIT": str(self.limits.output_bytes),
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
@@ -173,31 +163,26 @@ class Sandbox:
         args += ["--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", INSIDE_WORK]
         binds = [(p, p) for p in sorted({sys.base_prefix, sys.prefix}) if not p.startswith("/usr")]
         binds += [(str(ROOT / "utils"), str(ROOT / "utils")), (str(SHIM), INSIDE_SHIM)]
-        if self.cases_dir is not None:
-            binds.append((str(self.cases_dir), INSIDE_CASES))
         if self.mpl_cache is not None:
             binds.append((str(self.mpl_cache), f"{INSIDE_MPL}/{self.mpl_cache.name}"))
-        binds += [(str(item), f"{INSIDE_WORK}/{item.name}") for item in self.support_files]
         # bwrap makes missing parent folders private (0700): make them traversable first.
         parents = sorted(
             {str(p) for _, target in binds for p in Path(target).parents} - {"/"}, key=len
         )
-        parents += [str(p) for p in Path(self.runtime_dir).parents if str(p) != "/"][::-1]
         mounted = ("/usr", "/etc", "/proc", "/dev", "/tmp", INSIDE_WORK)
         for parent in dict.fromkeys(parents):
             if parent not in mounted and not parent.startswith(("/usr/", "/etc/", "/proc/")):
                 args += ["--perms", "0755", "--dir", parent]
         for source, target in binds:
             args += ["--ro-bind", source, target]
-        args += ["--bind", str(self.runtime_dir), str(self.runtime_dir)]
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--chdir", INSIDE_WORK, "--clearenv"]
         for key, value in self.environment().items():
             args += ["--setenv", key, value]
         args += [
             "--",
+            # Memory is limited per notebook by the worker's fork (see grading_child.py).
             "prlimit",
-            f"--as={lim.memory_bytes}",
             f"--nproc={lim.processes}",
             f"--fsize={lim.file_bytes}",
             "--core=0",
@@ -214,56 +199,3 @@ class Sandbox:
             *command,
         ]
         return args
-
-    def open_for_start(self) -> None:
-        """Let the kernel's user create its sockets and read the connection file."""
-        self.runtime_dir.mkdir(parents=True, exist_ok=True)
-        os.chown(self.runtime_dir, self.uid, self.uid)
-        os.chmod(self.runtime_dir, 0o700)
-
-    def close_after_start(self) -> None:
-        """Once the kernel listens, take the socket folder back: student code never writes it."""
-        os.chown(self.runtime_dir, 0, 0)
-        os.chmod(self.runtime_dir, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IXOTH)
-
-    def remove(self) -> None:
-        shutil.rmtree(self.runtime_dir, ignore_errors=True)
-
-
-KERNEL_ARGS = [
-    "-m",
-    "ipykernel_launcher",
-    "-f",
-    "{connection_file}",
-    "--IPKernelApp.log_level=50",
-    "--HistoryManager.hist_file=:memory:",
-    # Load the grading shim before any student code runs.
-    "--IPKernelApp.exec_lines=import autograder.hidden",
-]
-
-
-class SandboxKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel starts inside :attr:`sandbox` and talks over Unix sockets
-    (a kernel without network cannot reach TCP ports outside its namespace)."""
-
-    sandbox: Sandbox | None = None
-
-    def setup(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.transport = "ipc"
-        self.ip = str(sandbox.runtime_dir / "kernel")
-        self.connection_file = str(sandbox.runtime_dir / "connection.json")
-
-    @property
-    def kernel_spec(self) -> KernelSpec:
-        python = str(Path(sys.prefix) / "bin" / "python")
-        command = [python, *KERNEL_ARGS]
-        argv = self.sandbox.argv(command) if self.sandbox else command
-        return KernelSpec(argv=argv, display_name="sandboxed Python 3", language="python", env={})
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        # Called after the connection file is written and before launch: the kernel's user
-        # must be able to read it.
-        if self.sandbox is not None and os.path.exists(self.connection_file):
-            os.chown(self.connection_file, self.sandbox.uid, self.sandbox.uid)
-        return super().format_kernel_cmd(extra_arguments)

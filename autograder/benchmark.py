@@ -1,0 +1,183 @@
+"""Grading speed, measured against plain nbgrader on the same files in the same run.
+
+``python -m autograder benchmark`` builds a batch of hand-ins (for every assignment: complete,
+one function left unanswered, and blank), then times
+
+1. this grader (sandbox on, ``--workers`` kernels at once, feedback included);
+2. plain ``nbgrader generate_assignment`` + ``nbgrader autograde`` on copies of the same files
+   (one process, nbgrader's own kernels, hidden checks run inside the student's kernel);
+3. the pure compute of the student code: every code cell of every hand-in executed one after
+   the other in a single Python process, with no kernel and no grading.
+
+It prints the three wall times and two ratios: this grader against plain nbgrader (target at
+most 0.5 on 2 cores) and against the pure compute (target at most 1.3). Figures only: it
+asserts nothing, so a noisy machine never fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import ROOT, SOURCE, assignment_ids
+from autograder.samples import solution_cells, student_notebook
+
+
+def build_batch(folder: Path, release: Path, minimum: int = 40) -> list[Path]:
+    """Write at least ``minimum`` hand-ins across all assignments under ``folder``."""
+    ids = assignment_ids()
+    repeats = max(1, math.ceil(minimum / (3 * len(ids))))
+    written = []
+    for aid in ids:
+        functions = list(solution_cells(SOURCE / aid / f"{aid}.ipynb"))
+        kinds = {
+            "correct": functions,
+            "buggy": [f for f in functions if f != functions[len(functions) // 2]],
+            "blank": [],
+        }
+        for kind, solved in kinds.items():
+            nb = student_notebook(aid, solved, release=release)
+            for k in range(repeats):
+                target = folder / f"{kind}-{k}" / aid / f"{aid}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, target)
+                written.append(target)
+    return written
+
+
+def time_this_grader(submissions: Path, out: Path, workers: int) -> float:
+    """Wall time of ``python -m autograder grade`` on the batch (a fresh process)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            str(submissions),
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+PLAIN_CONFIG = """\
+from autograder.course import nbgrader_config
+c = get_config()
+c.merge(nbgrader_config({root!r}, "release", "sqlite:///{root}/gradebook.db"))
+"""
+
+
+def time_plain_nbgrader(submissions: Path, course: Path) -> float:
+    """Wall time of plain nbgrader (generate_assignment, then autograde) on the batch."""
+    course.mkdir(parents=True)
+    (course / "source").symlink_to(SOURCE, target_is_directory=True)
+    shutil.copytree(submissions, course / "submitted")
+    (course / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(root=str(course)))
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    ids = sorted({p.name for p in (course / "submitted").glob("*/*")})
+    start = time.perf_counter()
+    for aid in ids:
+        for command in (["generate_assignment", aid, "--force"], ["autograde", aid, "--force"]):
+            subprocess.run(
+                [sys.executable, "-m", "nbgrader", *command],
+                cwd=course,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+    return time.perf_counter() - start
+
+
+COMPUTE_SCRIPT = r"""
+import json, os, sys, tempfile, time, contextlib, io
+import matplotlib
+matplotlib.use("Agg")
+import nbformat
+paths = json.loads(sys.argv[1])
+total = 0.0
+for path in paths:
+    nb = nbformat.read(path, as_version=4)
+    namespace = {"__name__": "__main__"}
+    with tempfile.TemporaryDirectory() as work:
+        os.chdir(work)
+        start = time.perf_counter()
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            lines = cell.source.splitlines()
+            code = "\n".join(x for x in lines if not x.lstrip().startswith(("%", "!")))
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(compile(code, "<cell>", "exec"), namespace)
+            except BaseException:
+                pass
+        total += time.perf_counter() - start
+        import matplotlib.pyplot as plt
+        plt.close("all")
+print(total)
+"""
+
+
+def time_pure_compute(notebooks: list[Path]) -> float:
+    """Seconds spent executing the hand-ins' code cells, one process, no kernel, no grading."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    done = subprocess.run(
+        [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps([str(p) for p in notebooks])],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder benchmark", description=__doc__)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--minimum", type=int, default=40, help="hand-ins in the batch (40)")
+    args = parser.parse_args(argv)
+
+    from autograder.release import release
+
+    with tempfile.TemporaryDirectory(prefix="grading-benchmark-") as tmp:
+        tmp = Path(tmp)
+        release(out=tmp / "release")
+        notebooks = build_batch(tmp / "submitted", tmp / "release", args.minimum)
+        students = len({p.parent.parent.name for p in notebooks})
+        print(
+            f"batch: {len(notebooks)} hand-ins, {len(assignment_ids())} assignments, "
+            f"{students} students (complete, one function missing, blank)",
+            flush=True,
+        )
+        ours = time_this_grader(tmp / "submitted", tmp / "ours", args.workers)
+        print(f"this grader ({args.workers} workers, sandbox on):  {ours:8.1f} s", flush=True)
+        plain = time_plain_nbgrader(tmp / "submitted", tmp / "plain")
+        print(f"plain nbgrader autograde:                  {plain:8.1f} s", flush=True)
+        compute = time_pure_compute(notebooks)
+        print(f"pure compute of the student code:          {compute:8.1f} s", flush=True)
+        print(f"ratio to plain nbgrader (target <= 0.5):   {ours / plain:8.2f}")
+        print(f"ratio to pure compute   (target <= 1.3):   {ours / compute:8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""One notebook's run inside the grading worker's fork: an IPython shell, cell by cell.
+
+Each finished cell is reported as one JSON line on the pipe to the worker: its outputs (in
+the notebook format, capped in size) and, for a grade cell, what its checks recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+
+#: Output kept per cell (characters of text, or encoded rich output).
+OUTPUT_LIMIT = int(os.environ.get("GRADING_OUTPUT_LIMIT", 256 * 1024))
+CUT = "\n[output cut: more than the grader keeps]\n"
+
+
+class _CappedStream:
+    """A text stream that keeps the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.parts, self.size, self.cut = limit, [], 0, False
+        self.encoding = "utf-8"
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+        if len(text) > room:
+            self.cut = True
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def value(self) -> str:
+        return "".join(self.parts) + (CUT if self.cut else "")
+
+
+def _outputs(stdout, stderr, displays, error) -> list[dict]:
+    outputs = []
+    for name, stream in (("stdout", stdout), ("stderr", stderr)):
+        text = stream.value()
+        if text:
+            outputs.append({"output_type": "stream", "name": name, "text": text})
+    budget = OUTPUT_LIMIT
+    for data, metadata in displays:
+        size = len(json.dumps(data))
+        if size > budget:
+            outputs.append({"output_type": "stream", "name": "stdout", "text": CUT})
+            break
+        budget -= size
+        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    if error is not None:
+        outputs.append(error)
+    return outputs
+
+
+def run_cells(job: dict, fd: int) -> None:
+    """Run ``job["cells"]`` in a fresh shell; report to ``fd``; the caller exits afterwards."""
+    os.setsid()  # our own process group: the worker kills it whole at a time limit
+    memory = int(job.get("memory_bytes", 0))
+    if memory:
+        # The limit counts what the student's code adds to the warm interpreter.
+        resource.setrlimit(resource.RLIMIT_AS, (_address_space() + memory,) * 2)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.chdir(os.environ.get("GRADING_WORK", "/home/student/work"))
+    pipe = os.fdopen(fd, "wb", buffering=0)
+
+    def send(event: dict) -> None:
+        pipe.write(json.dumps(event).encode() + b"\n")
+
+    from IPython.core.displaypub import CapturingDisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import autograder.hidden as shim
+
+    shell = InteractiveShell.instance()
+    shell.display_pub = CapturingDisplayPublisher()
+    caught: list = []
+
+    def keep_traceback(etype, evalue, stb):
+        caught.append(
+            {
+                "output_type": "error",
+                "ename": etype.__name__,
+                "evalue": str(evalue),
+                "traceback": [str(line) for line in stb][-30:],
+            }
+        )
+
+    shell._showtraceback = keep_traceback
+    for cell in job["cells"]:
+        index, grade_id = cell["index"], cell.get("grade_id")
+        send({"event": "start", "index": index})
+        if grade_id:
+            shim.begin_cell(grade_id)
+        stdout, stderr = _CappedStream(OUTPUT_LIMIT), _CappedStream(OUTPUT_LIMIT)
+        shell.display_pub.outputs.clear()
+        caught.clear()
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = stdout, stderr
+        try:
+            shell.run_cell(cell["source"], store_history=True)
+        except BaseException as err:  # SystemExit and friends end only this cell
+            caught.append(
+                {
+                    "output_type": "error",
+                    "ename": type(err).__name__,
+                    "evalue": str(err),
+                    "traceback": [],
+                }
+            )
+        finally:
+            sys.stdout, sys.stderr = saved
+        displays = [(o.data, o.metadata) for o in shell.display_pub.outputs]
+        _close_figures()
+        event = {
+            "event": "cell",
+            "index": index,
+            "execution_count": shell.execution_count - 1,
+            "outputs": _outputs(stdout, stderr, displays, caught[0] if caught else None),
+        }
+        if grade_id:
+            event["records"] = shim.take_records()
+        send(event)
+    send({"event": "finished"})
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _close_figures() -> None:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        try:
+            plt.close("all")
+        except Exception:
+            pass
