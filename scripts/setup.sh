@@ -31,8 +31,12 @@ fi
 stamp=.venv/.requirements-installed
 if [ ! -f "$stamp" ] || ! cmp -s requirements.txt "$stamp"; then
   echo "setup: installing Python packages (about 30 s)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+  # (This machine's pip configuration names extra package folders that may not exist: pip
+  # warns about each one; those lines are dropped, every other message is kept.)
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt \
+    2> >(grep -v "^WARNING: Location .* is ignored" >&2)
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+    -e . 2> >(grep -v "^WARNING: Location .* is ignored" >&2)
   cp requirements.txt "$stamp"
 fi
 

@@ -880,7 +880,7 @@ def expect_reproducible(
     suffix = f" {where}" if where else ""
     raise CheckFailure(
         f"{func_name}: two calls with `rng` generators of the same seed returned different "
-        f"`{var}`{suffix}. Draw every random number from the `rng` argument (pass it on, for "
-        f"example to initialize_parameters_deep(..., rng=rng)), never from np.random.* or a new "
+        f"`{var}`{suffix}. Draw every random number from the `rng` argument (pass it on to "
+        f"the initialisation function as `rng=rng`), never from np.random.* or a new "
         f"default_rng(), so that the same seed gives the same result."
     )
