@@ -56,8 +56,6 @@ def _grade(args: argparse.Namespace) -> int:
     grader = Grader(
         out, db_url=args.db, source=source, workers=args.workers, unsafe=args.unsafe, limits=limits
     )
-    for aid in sorted({s.assignment_id for s in submissions}):
-        grader.prepare(aid)
     bar = ProgressBar(len(submissions))
     grades = grader.grade_all(
         submissions, progress=lambda g: bar.update(f"{g.student_id}/{g.assignment}")

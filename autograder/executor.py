@@ -82,6 +82,8 @@ class GradingWorker:
         self.limits = limits
         self.mpl_cache = mpl_cache
         self.process: asyncio.subprocess.Process | None = None
+        self._starting: asyncio.Future | None = None
+        self.ready = False
 
     # ----------------------------------------------------------------------------------------
     def _command(self) -> tuple[list[str], dict[str, str] | None]:
@@ -108,6 +110,7 @@ class GradingWorker:
 
     async def start(self) -> None:
         """Start the worker and wait until it has loaded everything."""
+        self.ready = False
         command, env = self._command()
         self.process = await asyncio.create_subprocess_exec(
             *command,
@@ -121,9 +124,21 @@ class GradingWorker:
         event = await self._next(120)
         if event.get("event") != "ready":
             raise WorkerGone("the grading worker did not start")
+        self.ready = True
+
+    async def ensure_started(self) -> None:
+        """Start the worker unless it is ready or already starting (then wait for it)."""
+        if self._starting is not None and not self._starting.done():
+            await self._starting
+            return
+        if self.ready and self.process is not None and self.process.returncode is None:
+            return
+        self._starting = asyncio.ensure_future(self.start())
+        await self._starting
 
     async def stop(self) -> None:
         """End the worker and everything in its sandbox."""
+        self.ready = False
         if self.process is None:
             return
         try:
@@ -190,9 +205,9 @@ class GradingWorker:
                 for index in code[position:]:
                     result.problems[index] = TIMEOUT
                 break
-            if self.process is None or self.process.returncode is not None:
+            if self.process is not None and self.process.returncode is not None:
                 await self.stop()
-                await self.start()
+            await self.ensure_started()
             replay, before = list(done), position
             cells = [
                 {"index": i, "source": nb.cells[i].source, "grade_id": grade_ids.get(i)}

@@ -134,6 +134,33 @@ def _feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
     open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
 
 
+class _FeedbackWriter:
+    """Writes feedback one assignment at a time in a side process (nbgrader's templates load
+    once per assignment, and the grading goes on meanwhile)."""
+
+    def __init__(self, course: Path, db_url: str) -> None:
+        self.course, self.db_url = course, db_url
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.futures: list[concurrent.futures.Future] = []
+
+    def schedule(self, assignment_id: str) -> None:
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=context)
+        self.futures.append(
+            self.pool.submit(_feedback_batch, self.course, self.db_url, assignment_id)
+        )
+
+    def wait(self) -> None:
+        for future in self.futures:
+            try:
+                future.result()
+            except Exception:  # pages nbgrader did not write become plain pages
+                pass
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
 @event.listens_for(Engine, "connect")
 def _quick_sqlite(connection, _record) -> None:
     """SQLite gradebooks in WAL mode: a commit need not wait for the disk (a crash of this
@@ -242,6 +269,8 @@ class ExecutionPool:
             return queue
 
         self.free = asyncio.run_coroutine_threadsafe(make_queue(), self.loop).result()
+        for runner in runners:  # start loading now, while the grader prepares hand-ins
+            asyncio.run_coroutine_threadsafe(runner.ensure_started(), self.loop)
 
     def submit(self, nb, grade_ids, cases, support_files) -> concurrent.futures.Future:
         async def run():
@@ -379,12 +408,23 @@ class Grader:
                     progress(done)
             else:
                 todo.append(sub)
+        # One assignment after the other, so that each one's feedback can be written (in a side
+        # process) as soon as its last hand-in is recorded, while the next one is graded.
+        todo.sort(key=lambda sub: (sub.assignment_id, sub.student_id))
+        left = {
+            aid: sum(s.assignment_id == aid for s in todo)
+            for aid in {s.assignment_id for s in todo}
+        }
+        feedback = _FeedbackWriter(self.course, self.db_url)
+        for aid in sorted({s.assignment_id for s in submissions} - set(left)):
+            feedback.schedule(aid)
         if todo:
-            pool = self._pool()
+            pool = self._pool()  # the workers load while the first hand-ins are prepared
             try:
                 window: deque[_Job] = deque()
                 pending = iter(todo)
                 for sub in pending:
+                    self._prepared(sub.assignment_id)
                     window.append(self._start(sub, pool))
                     if len(window) >= 2 * self.workers:
                         break
@@ -394,14 +434,23 @@ class Grader:
                     results[job.submission.key] = grade
                     if progress:
                         progress(grade)
+                    left[grade.assignment] -= 1
+                    if not left[grade.assignment]:
+                        feedback.schedule(grade.assignment)
                     nxt = next(pending, None)
                     if nxt is not None:
+                        self._prepared(nxt.assignment_id)
                         window.append(self._start(nxt, pool))
             finally:
                 pool.close()
+        feedback.wait()
         graded = [results[s.key] for s in submissions]
-        self._write_feedback(graded)
+        self._collect_feedback(graded)
         return graded
+
+    def _prepared(self, assignment_id: str) -> None:
+        if assignment_id not in self._plans:
+            self.prepare(assignment_id)
 
     # ----------------------------------------------------------------------------------------
     def _pool(self) -> ExecutionPool:
@@ -587,25 +636,11 @@ class Grader:
         target.mkdir(parents=True, exist_ok=True)
         return target
 
-    def _write_feedback(self, grades: list[SubmissionGrade]) -> None:
-        """nbgrader's feedback pages, one batch per assignment (templates load once), the
-        assignments in parallel processes; a plain page where nbgrader made none."""
-        pending = [g for g in grades if g.feedback is None]
-        ids = sorted({g.assignment for g in pending})
-        if len(ids) > 1 and self.workers > 1:
-            context = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(
-                min(self.workers, len(ids)), mp_context=context
-            ) as pool:
-                list(
-                    pool.map(
-                        _feedback_batch, [self.course] * len(ids), [self.db_url] * len(ids), ids
-                    )
-                )
-        else:
-            for aid in ids:
-                _feedback_batch(self.course, self.db_url, aid)
-        for grade in pending:
+    def _collect_feedback(self, grades: list[SubmissionGrade]) -> None:
+        """Copy nbgrader's feedback pages to ``OUT/feedback``; a plain page where it made none."""
+        for grade in grades:
+            if grade.feedback is not None:
+                continue  # grading failed: the plain page is written already
             sid, aid = grade.student_id, grade.assignment
             produced = self.course / "feedback" / sid / aid / f"{aid}.html"
             if produced.exists() and produced.stat().st_mtime >= self._started:

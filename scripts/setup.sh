@@ -40,3 +40,11 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.txt "$stamp"; then
   cp requirements.txt "$stamp"
 fi
 
+
+# JupyterLab from this environment saves widget state with the notebook, so that the
+# decision-boundary explorer's last frame shows when a saved notebook is reopened.
+overrides=.venv/share/jupyter/lab/settings/overrides.json
+if [ ! -f "$overrides" ]; then
+  mkdir -p "$(dirname "$overrides")"
+  echo '{"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' > "$overrides"
+fi
