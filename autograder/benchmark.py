@@ -6,8 +6,10 @@ one function left unanswered, and blank), then times
 1. this grader (sandbox on, ``--workers`` kernels at once, feedback included);
 2. plain ``nbgrader generate_assignment`` + ``nbgrader autograde`` on copies of the same files
    (one process, nbgrader's own kernels, hidden checks run inside the student's kernel);
-3. the pure compute of the student code: every code cell of every hand-in executed one after
-   the other in a single Python process, with no kernel and no grading.
+3. the pure compute of the graded notebooks: every code cell of every hand-in as it is graded
+   (grade cells restored, so the visible and hidden checks that call the student's functions
+   run too) executed one after the other in a single Python process, with no kernel, no
+   sandbox and no nbgrader.
 
 It prints the three wall times and two ratios: this grader against plain nbgrader (target at
 most 0.5 on 2 cores) and against the pure compute (target at most 1.3). Figures only: it
@@ -137,7 +139,7 @@ print(total)
 
 
 def time_pure_compute(notebooks: list[Path]) -> float:
-    """Seconds spent executing the hand-ins' code cells, one process, no kernel, no grading."""
+    """Seconds spent executing the notebooks' code cells, one process, no kernel, no grading."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     done = subprocess.run(
         [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps([str(p) for p in notebooks])],
@@ -172,8 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"this grader ({args.workers} workers, sandbox on):  {ours:8.1f} s", flush=True)
         plain = time_plain_nbgrader(tmp / "submitted", tmp / "plain")
         print(f"plain nbgrader autograde:                  {plain:8.1f} s", flush=True)
-        compute = time_pure_compute(notebooks)
-        print(f"pure compute of the student code:          {compute:8.1f} s", flush=True)
+        graded = sorted((tmp / "ours" / "nbgrader" / "submitted").glob("*/*/*.ipynb"))
+        compute = time_pure_compute(graded)
+        print(f"pure compute of the graded notebooks:      {compute:8.1f} s", flush=True)
         print(f"ratio to plain nbgrader (target <= 0.5):   {ours / plain:8.2f}")
         print(f"ratio to pure compute   (target <= 1.3):   {ours / compute:8.2f}")
     return 0

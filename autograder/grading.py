@@ -22,7 +22,6 @@ import concurrent.futures
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -136,29 +135,27 @@ def _feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
 
 class _FeedbackWriter:
     """Writes feedback one assignment at a time in a side process (nbgrader's templates load
-    once per assignment, and the grading goes on meanwhile)."""
+    once per assignment, and the grading goes on meanwhile). A page nbgrader does not write
+    becomes a plain page."""
+
+    CODE = (
+        "import sys; from pathlib import Path; from autograder.grading import _feedback_batch; "
+        "_feedback_batch(Path(sys.argv[1]), sys.argv[2], sys.argv[3])"
+    )
 
     def __init__(self, course: Path, db_url: str) -> None:
         self.course, self.db_url = course, db_url
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self.futures: list[concurrent.futures.Future] = []
+        self.processes: list[subprocess.Popen] = []
 
     def schedule(self, assignment_id: str) -> None:
-        if self.pool is None:
-            context = multiprocessing.get_context("spawn")
-            self.pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=context)
-        self.futures.append(
-            self.pool.submit(_feedback_batch, self.course, self.db_url, assignment_id)
+        command = [sys.executable, "-c", self.CODE, str(self.course), self.db_url, assignment_id]
+        self.processes.append(
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )
 
     def wait(self) -> None:
-        for future in self.futures:
-            try:
-                future.result()
-            except Exception:  # pages nbgrader did not write become plain pages
-                pass
-        if self.pool is not None:
-            self.pool.shutdown()
+        for process in self.processes:
+            process.wait()
 
 
 @event.listens_for(Engine, "connect")
