@@ -113,12 +113,17 @@ import json, os, sys, tempfile, time, contextlib, io
 import matplotlib
 matplotlib.use("Agg")
 import nbformat
-paths = json.loads(sys.argv[1])
+import shutil
+jobs = json.loads(sys.argv[1])
 total = 0.0
-for path in paths:
+for path, support in jobs:
     nb = nbformat.read(path, as_version=4)
     namespace = {"__name__": "__main__"}
     with tempfile.TemporaryDirectory() as work:
+        for name in os.listdir(support):
+            if not name.endswith(".ipynb"):
+                shutil.copy(os.path.join(support, name), work)
+        sys.path.insert(0, work)
         os.chdir(work)
         start = time.perf_counter()
         for cell in nb.cells:
@@ -132,6 +137,10 @@ for path in paths:
             except BaseException:
                 pass
         total += time.perf_counter() - start
+        sys.path.remove(work)
+        for name in [m for m, mod in sys.modules.items()
+                     if getattr(mod, "__file__", None) and mod.__file__.startswith(work)]:
+            del sys.modules[name]
         import matplotlib.pyplot as plt
         plt.close("all")
 print(total)
@@ -141,8 +150,10 @@ print(total)
 def time_pure_compute(notebooks: list[Path]) -> float:
     """Seconds spent executing the notebooks' code cells, one process, no kernel, no grading."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    # Each notebook runs beside its assignment's support files, as it does when graded.
+    jobs = [(str(p), str(SOURCE / p.parent.name)) for p in notebooks]
     done = subprocess.run(
-        [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps([str(p) for p in notebooks])],
+        [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps(jobs)],
         env=env,
         capture_output=True,
         text=True,
