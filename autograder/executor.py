@@ -116,6 +116,7 @@ class GradingWorker:
             *command,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            # GRADING_DEBUG=1 shows the workers' own errors (never the students' output).
             stderr=None if os.environ.get("GRADING_DEBUG") else asyncio.subprocess.DEVNULL,
             env=env,
             limit=LINE_LIMIT,
