@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.sandbox import INSIDE_WORK, SHIM, Limits, Sandbox
+from autograder.sandbox import SHIM, Limits, Sandbox
 
 #: Cell outcomes besides a normal run.
 TIMEOUT, DIED = "timeout", "died"
@@ -303,4 +303,4 @@ def _parse_records(text) -> dict[str, list]:
     return {str(k): v for k, v in records.items() if isinstance(v, list)}
 
 
-__all__ = ["DIED", "INSIDE_WORK", "TIMEOUT", "Execution", "GradingWorker", "WorkerSlot"]
+__all__ = ["DIED", "TIMEOUT", "Execution", "GradingWorker", "WorkerSlot"]

@@ -301,7 +301,6 @@ class _Job:
     cases: dict = field(default_factory=dict)
     future: concurrent.futures.Future | None = None
     verdicts: dict[str, Verdict] | None = None  # decided without running (unreadable, missing)
-    digest: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,7 +496,6 @@ class Grader:
         if sub.notebook is None:
             reason, status = sub.note or "no notebook handed in", "missing"
         else:
-            job.digest = hashlib.sha256(sub.notebook.read_bytes()).hexdigest()
             try:
                 nb = read_submission(sub.notebook)
                 job.notes += repair(nb, self._sources[aid])

@@ -91,7 +91,7 @@ def test_shape_passes_the_exact_shape_and_gives_the_rank1_cause():
 
 
 def test_a_square_result_from_elementwise_product_is_named():
-    # (3, 1) * (1, 3) broadcasts to (3, 3) where a (1, 1)-free product of shape (3, 5) was meant.
+    # w * x with w (3, 1) and x (1, 3) broadcasts to (3, 3) where W @ X of shape (3, 5) was meant.
     w, x = np.ones((3, 1)), np.ones((1, 3))
     with pytest.raises(CheckFailure, match="matrix product"):
         checks.expect_shape("f", "Z", w * x, (3, 5))

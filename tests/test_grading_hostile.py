@@ -355,6 +355,7 @@ def test_stolen_files_were_out_of_reach(batch):
     )
 
 
-def test_solution_source_never_reaches_a_students_notebook():
+def test_the_batch_covers_every_graded_function_of_the_assignment():
+    """FUNCTIONS above names every graded function, so no function escapes the statuses."""
     answers = solution_cells(SOURCE / AID / f"{AID}.ipynb")
     assert set(answers) == set(FUNCTIONS)
