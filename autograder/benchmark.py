@@ -8,8 +8,8 @@ one function left unanswered, and blank), then times
    (one process, nbgrader's own kernels, hidden checks run inside the student's kernel);
 3. the pure compute of the graded notebooks: every code cell of every hand-in as it is graded
    (grade cells restored, so the visible and hidden checks that call the student's functions
-   run too) executed one after the other in a single Python process, with no kernel, no
-   sandbox and no nbgrader.
+   run too) executed in plain Python processes, as many at once as the grader has workers,
+   with no kernel, no sandbox and no nbgrader.
 
 It prints the three wall times and two ratios: this grader against plain nbgrader (target at
 most 0.5 on 2 cores) and against the pure compute (target at most 1.3). Figures only: it
@@ -147,20 +147,37 @@ print(total)
 """
 
 
-def time_pure_compute(notebooks: list[Path]) -> float:
-    """Seconds spent executing the notebooks' code cells, one process, no kernel, no grading."""
+def time_pure_compute(notebooks: list[Path], workers: int = 1) -> tuple[float, float]:
+    """The notebooks' code cells executed with the grader's parallelism: ``workers`` plain
+    Python processes at once (no kernel, no sandbox, no grading), each given every
+    ``workers``-th notebook, as the grader's workers share a batch.
+
+    Returns
+    -------
+    parallel : float
+        Seconds until the last process had run its notebooks (the compute's wall time with
+        ``workers`` at once, start-up of the processes excluded).
+    total : float
+        Seconds of compute summed over the processes (the same work in one process).
+    """
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     # Each notebook runs beside its assignment's support files, as it does when graded.
     jobs = [(str(p), str(SOURCE / p.parent.name)) for p in notebooks]
-    done = subprocess.run(
-        [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps(jobs)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return float(done.stdout.strip().splitlines()[-1])
+    shards = [jobs[i::workers] for i in range(max(1, workers))]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps(shard)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        for shard in shards
+        if shard
+    ]
+    seconds = [float(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+    return max(seconds), sum(seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,10 +203,14 @@ def main(argv: list[str] | None = None) -> int:
         plain = time_plain_nbgrader(tmp / "submitted", tmp / "plain")
         print(f"plain nbgrader autograde:                  {plain:8.1f} s", flush=True)
         graded = sorted((tmp / "ours" / "nbgrader" / "submitted").glob("*/*/*.ipynb"))
-        compute = time_pure_compute(graded)
-        print(f"pure compute of the graded notebooks:      {compute:8.1f} s", flush=True)
+        compute, serial = time_pure_compute(graded, args.workers)
+        print(
+            f"pure compute, {args.workers} processes at once:     {compute:8.1f} s "
+            f"(one process: {serial:.1f} s)",
+            flush=True,
+        )
         print(f"ratio to plain nbgrader (target <= 0.5):   {ours / plain:8.2f}")
-        print(f"ratio to pure compute   (target <= 1.3):   {ours / compute:8.2f}")
+        print(f"ratio to parallel pure compute (<= 1.3):   {ours / compute:8.2f}")
     return 0
 
 

@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 from autograder.course import RELEASE, SOURCE, assignment_ids
+from autograder.safe_text import for_terminal
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -137,5 +138,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except RuntimeError as err:  # nbgrader could not run at all: say why, exit non-zero
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {for_terminal(str(err))}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from traitlets.config import Config
 
 from autograder.feedback import ShortenHiddenTracebacks
+from autograder.safe_feedback import SanitizeStudentOutputs
 
 #: The checkout: the folder holding ``source/``, ``notebooks/``, ``utils/`` and ``autograder/``.
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +74,8 @@ def nbgrader_config(root: Path, release_directory: str | Path, db_url: str) -> C
         CSSHTMLHeaderPreprocessor,
         ShortenHiddenTracebacks,
         ClearHiddenTests,
+        # Student outputs and markdown as data: no script runs when a page is opened.
+        SanitizeStudentOutputs,
     ]
     return c
 

@@ -1,20 +1,35 @@
-"""Run submissions' notebooks in sandboxed grading workers and collect what their grade cells
-recorded.
+"""Run a submission's notebook in a sandboxed grading worker: the grader's side of the sandbox.
 
 A :class:`GradingWorker` is one long-lived process in the sandbox
 (``autograder/sandbox_shim/grading_worker.py``) that pays Python's, NumPy's, scikit-learn's and
-IPython's start-up once and runs each notebook in a fresh fork of itself. A cell that runs past
-its time limit, or a child that dies (``os._exit``, a crash, too much memory), costs that cell
-only: the cells that had finished are run again in a new fork (their first outputs are kept)
-and execution goes on with the next cell.
+IPython's start-up once and forks a fresh sandbox per notebook. For each run the grader makes
+a new channel (a socket pair), hands one end to the worker with the ``run`` command, and talks
+to the notebook's process on the other end: it sends the job, then reads one event per line.
+
+Everything read from a channel is untrusted: the student's code can write to it. So
+
+* an event counts only for the notebook in flight and only in order (``start`` of the next
+  cell, then its ``cell``, and ``finished`` after the last); anything else, malformed, or
+  written after ``finished`` is dropped and counted as a violation of that notebook;
+* every size limit (:class:`~autograder.sandbox.Limits`) is enforced here, while reading, so
+  a flood costs the flooder its own cells and never the grader's memory;
+* the channel is closed when the notebook ends, and the worker's namespace teardown kills
+  whatever the notebook left running.
+
+A cell that runs past its time limit, or a notebook process that dies, costs that cell only:
+the cells that had finished are run again in a new sandbox (their first outputs are kept) and
+execution goes on with the next cell.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import enum
+import itertools
 import json
 import os
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -25,11 +40,24 @@ from nbformat import NotebookNode
 
 from autograder.sandbox import SHIM, Limits, Sandbox
 
-#: Cell outcomes besides a normal run.
-TIMEOUT, DIED = "timeout", "died"
 
-#: Largest line (one cell's outputs and records) accepted from a worker.
-LINE_LIMIT = 256 * 1024 * 1024
+class CellProblem(enum.Enum):
+    """Why a code cell has no normal outcome."""
+
+    TIMEOUT = "timeout"  #: ran past the cell's or the notebook's time limit
+    DIED = "died"  #: the notebook's process ended while the cell ran
+    FLOOD = "flood"  #: wrote more to the grading channel than the limits allow
+    NOT_RUN = "not_run"  #: past the number of cells the grader runs
+
+
+#: Kept for callers that name the problems by their old constants.
+TIMEOUT, DIED = CellProblem.TIMEOUT, CellProblem.DIED
+
+#: The note on a row whose notebook wrote to its channel what no check wrote.
+CHANNEL_NOTE = "wrote to the grading channel outside a check"
+
+_CUT = "\n[output cut: more than the grader keeps]\n"
+_OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error")
 
 
 @dataclass
@@ -43,29 +71,125 @@ class Execution:
     records : dict
         Grade id to the list of records its cell left (see the grading shim).
     problems : dict
-        Cell index to ``"timeout"`` or ``"died"`` for cells that did not finish.
+        Cell index to the :class:`CellProblem` of cells that did not finish normally.
+    violations : list of str
+        What the notebook wrote to its channel outside the protocol (first few kept).
     seconds : float
         Wall time of the whole run.
     """
 
     notebook: NotebookNode
     records: dict[str, list] = field(default_factory=dict)
-    problems: dict[int, str] = field(default_factory=dict)
+    problems: dict[int, CellProblem] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
 @dataclass
 class WorkerSlot:
-    """One worker's identity: the unprivileged uid it runs as, or none (``--unsafe``)."""
+    """One worker's identity: its uid as root (None: the grader's own user), and whether it
+    runs sandboxed at all (``--unsafe`` runs it as a plain process, with ``scratch`` folders).
+    """
 
     uid: int | None
     scratch: Path
+    sandboxed: bool = True
 
 
 class WorkerGone(Exception):
     """The worker process ended or stopped answering."""
 
 
+class SandboxBroken(RuntimeError):
+    """The worker cannot build a notebook's sandbox: grading must stop (never the student's
+    fault, so never a grade)."""
+
+
+_JOB_IDS = itertools.count(1)
+
+
+# ------------------------------------------------------------------------------------------
+# A notebook's channel, read with the limits enforced
+# ------------------------------------------------------------------------------------------
+class _Oversized:
+    """A message longer than the limit (dropped unread)."""
+
+
+class _Flooded:
+    """The notebook's whole allowance was used up."""
+
+
+OVERSIZED, FLOODED = _Oversized(), _Flooded()
+
+
+class Channel:
+    """The grader's end of one notebook's channel: sends the job, reads bounded lines.
+
+    Parameters
+    ----------
+    sock : socket.socket
+        The grader's end (non-blocking).
+    limits : Limits
+    budget : list of int
+        Bytes left for the whole notebook (shared by its runs).
+    """
+
+    CHUNK = 1 << 16
+
+    def __init__(self, sock: socket.socket, limits: Limits, budget: list[int]) -> None:
+        self.sock, self.limits, self.budget = sock, limits, budget
+        self.buffer = bytearray()
+        self.skipping = False  # inside a message that is too long: drop until its end
+        self.eof = False
+
+    async def send(self, data: bytes) -> None:
+        await asyncio.get_running_loop().sock_sendall(self.sock, data)
+
+    async def next_message(self) -> bytes | _Oversized | _Flooded | None:
+        """The next line, :data:`OVERSIZED`, :data:`FLOODED`, or None at the end."""
+        loop = asyncio.get_running_loop()
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buffer[:end])
+                del self.buffer[: end + 1]
+                if self.skipping:
+                    self.skipping = False
+                    return OVERSIZED
+                return line
+            if len(self.buffer) > self.limits.message_bytes:
+                self.buffer.clear()
+                self.skipping = True
+            if self.eof:
+                return OVERSIZED if (self.skipping or self.buffer) else None
+            try:
+                chunk = await loop.sock_recv(self.sock, self.CHUNK)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.eof = True
+                if self.skipping:
+                    return OVERSIZED
+                continue
+            self.budget[0] -= len(chunk)
+            if self.budget[0] < 0:
+                return FLOODED
+            if self.skipping:
+                end = chunk.find(b"\n")
+                if end < 0:
+                    continue
+                self.skipping = False
+                self.buffer += chunk[end + 1 :]
+                return OVERSIZED
+            self.buffer += chunk
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+# ------------------------------------------------------------------------------------------
+# The worker
+# ------------------------------------------------------------------------------------------
 class GradingWorker:
     """One sandboxed grading worker and the notebooks it runs, one at a time.
 
@@ -74,7 +198,7 @@ class GradingWorker:
     slot : WorkerSlot
     limits : Limits
     mpl_cache : Path, optional
-        A prepared matplotlib font list.
+        A prepared matplotlib font list, readable by the worker's user.
     """
 
     def __init__(self, slot: WorkerSlot, limits: Limits, mpl_cache: Path | None = None) -> None:
@@ -82,15 +206,23 @@ class GradingWorker:
         self.limits = limits
         self.mpl_cache = mpl_cache
         self.process: asyncio.subprocess.Process | None = None
+        self.control: socket.socket | None = None
+        self.events: asyncio.Queue | None = None
+        self._reader: asyncio.Task | None = None
         self._starting: asyncio.Future | None = None
         self.ready = False
 
-    # ----------------------------------------------------------------------------------------
-    def _command(self) -> tuple[list[str], dict[str, str] | None]:
+    # ---------------------------------------------------------------------------------------
+    def _command(self, control_fd: int) -> tuple[list[str], dict[str, str] | None]:
         python = str(Path(sys.prefix) / "bin" / "python")
         command = [python, "-m", "grading_worker"]
-        if self.slot.uid is not None:
-            sandbox = Sandbox(uid=self.slot.uid, limits=self.limits, mpl_cache=self.mpl_cache)
+        if self.slot.sandboxed:
+            sandbox = Sandbox(
+                uid=self.slot.uid,
+                limits=self.limits,
+                mpl_cache=self.mpl_cache,
+                control_fd=control_fd,
+            )
             return sandbox.argv(command), None
         # Unsafe: the same worker, unsandboxed, with private scratch folders.
         scratch = self.slot.scratch
@@ -99,33 +231,78 @@ class GradingWorker:
         env.update(
             PYTHONPATH=os.pathsep.join(filter(None, [str(SHIM), env.get("PYTHONPATH")])),
             GRADING_WORK=str(scratch / "work"),
+            GRADING_HOME=str(scratch / "home"),
             AUTOGRADER_CASES=str(scratch / "cases"),
             GRADING_OUTPUT_LIMIT=str(self.limits.output_bytes),
+            GRADING_RECORD_LIMIT=str(self.limits.record_bytes),
+            GRADING_CONTROL_FD=str(control_fd),
             OMP_NUM_THREADS="1",
             OPENBLAS_NUM_THREADS="1",
             MKL_NUM_THREADS="1",
             MPLBACKEND="Agg",
         )
+        env.pop("GRADING_SANDBOXED", None)
         return command, env
 
     async def start(self) -> None:
         """Start the worker and wait until it has loaded everything."""
         self.ready = False
-        command, env = self._command()
-        self.process = await asyncio.create_subprocess_exec(
-            *command,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            # GRADING_DEBUG=1 shows the workers' own errors (never the students' output).
-            stderr=None if os.environ.get("GRADING_DEBUG") else asyncio.subprocess.DEVNULL,
-            env=env,
-            limit=LINE_LIMIT,
-            start_new_session=True,
-        )
-        event = await self._next(120)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command, env = self._command(theirs.fileno())
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                # GRADING_DEBUG=1 shows the workers' own errors (never the students' output).
+                stderr=None if os.environ.get("GRADING_DEBUG") else asyncio.subprocess.DEVNULL,
+                env=env,
+                pass_fds=(theirs.fileno(),),
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        ours.setblocking(False)
+        self.control = ours
+        self.events = asyncio.Queue()
+        self._reader = asyncio.ensure_future(self._read_control(ours, self.events))
+        event = await self._next_event(180)
+        if event.get("event") == "broken":
+            await self.stop()
+            raise SandboxBroken(f"the grading sandbox cannot run here: {event.get('reason')}")
         if event.get("event") != "ready":
+            await self.stop()
             raise WorkerGone("the grading worker did not start")
         self.ready = True
+
+    @staticmethod
+    async def _read_control(sock: socket.socket, queue: asyncio.Queue) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                data = await loop.sock_recv(sock, 1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                queue.put_nowait(None)
+                return
+            try:
+                event = json.loads(data)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                queue.put_nowait(event)
+
+    async def _next_event(self, timeout: float | None = None) -> dict:
+        """The worker's next control event; ``TimeoutError`` if none comes in ``timeout``."""
+        if timeout is None:
+            event = await self.events.get()
+        else:
+            event = await asyncio.wait_for(self.events.get(), max(timeout, 0.1))
+        if event is None:
+            self.events.put_nowait(None)  # the worker stays gone for every later reader
+            raise WorkerGone("the grading worker ended")
+        return event
 
     async def ensure_started(self) -> None:
         """Start the worker unless it is ready or already starting (then wait for it)."""
@@ -140,6 +317,12 @@ class GradingWorker:
     async def stop(self) -> None:
         """End the worker and everything in its sandbox."""
         self.ready = False
+        if self._reader is not None:
+            self._reader.cancel()
+            self._reader = None
+        if self.control is not None:
+            self.control.close()
+            self.control = None
         if self.process is None:
             return
         try:
@@ -152,28 +335,13 @@ class GradingWorker:
             pass
         self.process = None
 
-    async def _send(self, command: dict) -> None:
+    def _command_worker(self, command: dict, fds: tuple[int, ...] = ()) -> None:
         try:
-            self.process.stdin.write(json.dumps(command).encode() + b"\n")
-            await self.process.stdin.drain()
-        except (ConnectionError, AttributeError) as err:
+            socket.send_fds(self.control, [json.dumps(command).encode()], list(fds))
+        except (OSError, AttributeError) as err:
             raise WorkerGone("the grading worker is gone") from err
 
-    async def _next(self, timeout: float) -> dict:
-        """The worker's next event; ``TimeoutError`` if none comes in ``timeout`` seconds."""
-        try:
-            line = await asyncio.wait_for(self.process.stdout.readline(), max(timeout, 0.1))
-        except (ValueError, asyncio.LimitOverrunError) as err:
-            raise WorkerGone("a cell produced more than the grader accepts") from err
-        if not line:
-            raise WorkerGone("the grading worker ended")
-        try:
-            event = json.loads(line)
-        except ValueError:
-            return {"event": "garbage"}
-        return event if isinstance(event, dict) else {"event": "garbage"}
-
-    # ----------------------------------------------------------------------------------------
+    # ---------------------------------------------------------------------------------------
     async def run(
         self,
         nb: NotebookNode,
@@ -198,100 +366,277 @@ class GradingWorker:
         deadline = start + self.limits.notebook_seconds
         result = Execution(notebook=nb)
         code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        for index in code[self.limits.cells :]:
+            result.problems[index] = CellProblem.NOT_RUN
+        code = code[: self.limits.cells]
         support = {p.name: base64.b64encode(p.read_bytes()).decode() for p in support_files}
+        run = _Run(self, nb, grade_ids, result, deadline, [self.limits.notebook_bytes])
         done: list[int] = []
         position = 0
         while position < len(code):
             if time.perf_counter() > deadline:
                 for index in code[position:]:
-                    result.problems[index] = TIMEOUT
+                    result.problems[index] = CellProblem.TIMEOUT
                 break
             if self.process is not None and self.process.returncode is not None:
                 await self.stop()
             await self.ensure_started()
-            replay, before = list(done), position
             cells = [
                 {"index": i, "source": nb.cells[i].source, "grade_id": grade_ids.get(i)}
-                for i in replay + code[position:]
+                for i in done + code[position:]
             ]
-            job = {
-                "cells": cells,
-                "cases": cases,
-                "support": support,
-                "memory_bytes": self.limits.memory_bytes,
-            }
-            current, replaying = None, set(replay)
-            try:
-                await self._send({"run": job})
-                while True:
-                    wait = min(self.limits.cell_seconds, deadline - time.perf_counter())
-                    try:
-                        event = await self._next(wait if current is not None else 60)
-                    except TimeoutError:
-                        if current is not None and current not in replaying:
-                            result.problems[current] = TIMEOUT
-                            position = code.index(current) + 1
-                        await self._kill_child()
-                        break
-                    kind = event.get("event")
-                    if kind == "start":
-                        current = event.get("index")
-                    elif kind == "cell" and event.get("index") not in replaying:
-                        index = event.get("index")
-                        if index not in code:
-                            continue
-                        self._store(nb, index, event, grade_ids, result)
-                        done.append(index)
-                        position = code.index(index) + 1
-                        current = None
-                    elif kind == "died":
-                        if current is not None and current not in replaying:
-                            result.problems[current] = DIED
-                            position = code.index(current) + 1
-                        elif current in replaying:
-                            # A finished cell did not finish again: go on without it.
-                            done.remove(current)
-                    elif kind == "done":
-                        break
-            except WorkerGone:
-                if current is not None and current not in replaying:
-                    result.problems[current] = DIED
-                    position = code.index(current) + 1
-                await self.stop()
+            job = {"cells": cells, "cases": cases, "support": support}
+            finished = await run.attempt(job, set(done))
+            done += [i for i in finished if i not in done]
+            before, position = position, _next_position(code, done, result.problems)
             if position == before and position < len(code):
                 # No cell finished or failed: the run broke before the next cell; skip it.
-                result.problems[code[position]] = DIED
+                result.problems[code[position]] = CellProblem.DIED
                 position += 1
+            if run.flooded:
+                for index in code[position:]:
+                    result.problems.setdefault(index, CellProblem.FLOOD)
+                break
         result.seconds = time.perf_counter() - start
         return result
 
-    async def _kill_child(self) -> None:
-        """Stop the running child; if the worker does not confirm, replace the worker."""
-        try:
-            await self._send({"kill": True})
-            while (await self._next(10)).get("event") != "done":
-                pass
-        except (WorkerGone, TimeoutError):
-            await self.stop()
 
-    @staticmethod
-    def _store(nb, index: int, event: dict, grade_ids: dict[int, str], result: Execution):
-        cell = nb.cells[index]
+def _next_position(code: list[int], done: list[int], problems: dict) -> int:
+    """Index in ``code`` of the first cell that neither finished nor failed."""
+    for position, index in enumerate(code):
+        if index not in done and index not in problems:
+            return position
+    return len(code)
+
+
+class _Run:
+    """One notebook's runs on one worker: the protocol, the limits and the bookkeeping."""
+
+    def __init__(self, worker, nb, grade_ids, result, deadline, budget) -> None:
+        self.worker, self.nb, self.grade_ids = worker, nb, grade_ids
+        self.result, self.deadline, self.budget = result, deadline, budget
+        self.limits: Limits = worker.limits
+        self.output_left = self.limits.notebook_output_bytes
+        self.flooded = False
+
+    def violation(self, what: str) -> None:
+        if len(self.result.violations) < 5:
+            self.result.violations.append(what)
+
+    async def attempt(self, job: dict, replaying: set[int]) -> list[int]:
+        """Run ``job`` in a new sandbox; return the indices of the cells that finished."""
+        worker = self.worker
+        job_id = next(_JOB_IDS)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        ours.setblocking(False)
+        channel = Channel(ours, self.limits, self.budget)
+        order = [cell["index"] for cell in job["cells"]]
+        finished_cells: list[int] = []
+        try:
+            try:
+                worker._command_worker(
+                    {"run": job_id, "memory_bytes": self.limits.memory_bytes}, (theirs.fileno(),)
+                )
+            finally:
+                theirs.close()
+            await self._until_started(job_id)
+            sender = asyncio.ensure_future(channel.send(json.dumps(job).encode() + b"\n"))
+            state = _Protocol(order)
+            exited = await self._read(channel, state, job_id, replaying, finished_cells)
+            sender.cancel()
+            if not exited:
+                await self._kill(job_id)
+        except WorkerGone:
+            state = locals().get("state")
+            current = state.current if state else None
+            if current is not None and current not in replaying:
+                self.result.problems[current] = CellProblem.DIED
+            await worker.stop()
+        finally:
+            channel.close()
+        return finished_cells
+
+    async def _until_started(self, job_id: int) -> None:
+        while True:
+            event = await self.worker._next_event(60)
+            if event.get("job") != job_id:
+                continue
+            if event.get("event") == "started":
+                return
+            raise WorkerGone(f"the grading worker refused the notebook: {event.get('reason')}")
+
+    async def _read(self, channel, state, job_id, replaying, finished_cells) -> bool:
+        """Read the channel and the worker's events until the sandbox is gone (True) or has
+        to be killed (False)."""
+        worker = self.worker
+        message = asyncio.ensure_future(channel.next_message())
+        control = asyncio.ensure_future(worker._next_event())
+        started_at = time.perf_counter()
+        try:
+            while True:
+                if state.current is not None:
+                    wait = min(
+                        self.limits.cell_seconds - (time.perf_counter() - started_at),
+                        self.deadline - time.perf_counter(),
+                    )
+                else:
+                    wait = min(60.0, self.deadline - time.perf_counter())
+                waiting = {control} | ({message} if message is not None else set())
+                done, _ = await asyncio.wait(
+                    waiting, timeout=max(wait, 0.1), return_when=asyncio.FIRST_COMPLETED
+                )
+                if not done:  # a time limit: the cell in flight is stopped
+                    if state.current is not None and state.current not in replaying:
+                        self.result.problems[state.current] = CellProblem.TIMEOUT
+                    elif state.current is None and state.next_index is not None:
+                        if state.next_index not in replaying:
+                            self.result.problems[state.next_index] = CellProblem.TIMEOUT
+                    return False
+                if control in done:
+                    event = control.result()  # raises WorkerGone if the worker ended
+                    if event.get("job") == job_id and event.get("event") == "exited":
+                        # Drain what the notebook wrote before it ended.
+                        while message is not None:
+                            item = await message
+                            message = None
+                            if item is None or self._handle(item, state, replaying, finished_cells):
+                                break
+                            message = asyncio.ensure_future(channel.next_message())
+                        if event.get("reason") == "sandbox failed":
+                            raise SandboxBroken(state.sandbox_error or "the sandbox failed")
+                        if not state.finished:
+                            culprit = state.current if state.current is not None else None
+                            if culprit is not None and culprit not in replaying:
+                                self.result.problems[culprit] = CellProblem.DIED
+                        return True
+                    control = asyncio.ensure_future(worker._next_event())
+                if message is not None and message in done:
+                    item = message.result()
+                    message = None
+                    if item is not None:
+                        if self._handle(item, state, replaying, finished_cells):
+                            return False
+                        if state.current is not None and state.started_now:
+                            started_at = time.perf_counter()
+                            state.started_now = False
+                        message = asyncio.ensure_future(channel.next_message())
+        finally:
+            for task in (message, control):
+                if task is not None and not task.done():
+                    task.cancel()
+
+    def _handle(self, item, state, replaying, finished_cells) -> bool:
+        """Take one message; True when the notebook must be stopped (a flood)."""
+        if item is FLOODED or item is OVERSIZED:
+            self.violation(
+                "wrote more to the grading channel than allowed"
+                if item is FLOODED
+                else f"wrote a message over {self.limits.message_bytes} bytes"
+            )
+            culprit = state.current if state.current is not None else state.next_index
+            if culprit is not None and culprit not in replaying:
+                self.result.problems[culprit] = CellProblem.FLOOD
+            self.flooded = item is FLOODED
+            return True
+        try:
+            event = json.loads(item)
+        except ValueError:
+            event = None
+        if not isinstance(event, dict):
+            self.violation("wrote something that is not a grading event")
+            return False
+        kind = event.get("event")
+        if kind == "sandbox_error" and not state.any_started:
+            state.sandbox_error = str(event.get("reason"))[:500]
+            return False
+        accepted = state.accept(kind, event.get("index"))
+        if not accepted:
+            self.violation(f"wrote a {str(kind)[:20]!r} event out of order")
+            return False
+        if kind == "cell":
+            index = event["index"]
+            finished_cells.append(index)
+            if index not in replaying:
+                self._store(index, event)
+        return False
+
+    async def _kill(self, job_id: int) -> None:
+        """Stop the notebook's sandbox; if the worker does not confirm, replace the worker."""
+        worker = self.worker
+        try:
+            worker._command_worker({"kill": job_id})
+            while True:
+                event = await worker._next_event(10)
+                if event.get("job") == job_id and event.get("event") == "exited":
+                    return
+        except (WorkerGone, TimeoutError):
+            await worker.stop()
+
+    def _store(self, index: int, event: dict) -> None:
+        cell = self.nb.cells[index]
         outputs = event.get("outputs")
-        cell.outputs = [
-            nbformat.from_dict(o)
+        outputs = [
+            o
             for o in (outputs if isinstance(outputs, list) else [])
-            if isinstance(o, dict) and o.get("output_type") in ("stream", "display_data", "error")
+            if isinstance(o, dict) and o.get("output_type") in _OUTPUT_TYPES
         ]
+        kept = []
+        room = min(self.limits.output_bytes * 2, self.output_left)
+        for output in outputs:
+            try:
+                node = nbformat.from_dict(output)
+                size = len(json.dumps(output))
+            except (TypeError, ValueError):
+                continue
+            if size > room:
+                kept.append(
+                    nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": _CUT})
+                )
+                break
+            room -= size
+            self.output_left -= size
+            kept.append(node)
+        cell.outputs = kept
         count = event.get("execution_count")
         cell.execution_count = count if isinstance(count, int) else None
-        gid = grade_ids.get(index)
+        gid = self.grade_ids.get(index)
         if gid is not None:
-            result.records[gid] = _parse_records(event.get("records")).get(gid, [])
+            self.result.records[gid] = _parse_records(event.get("records")).get(gid, [])
+
+
+class _Protocol:
+    """The order events must come in for one run: start(i), cell(i), ..., finished."""
+
+    def __init__(self, order: list[int]) -> None:
+        self.order, self.position = order, 0
+        self.current: int | None = None
+        self.finished = False
+        self.any_started = False
+        self.started_now = False
+        self.sandbox_error = ""
+
+    @property
+    def next_index(self) -> int | None:
+        return self.order[self.position] if self.position < len(self.order) else None
+
+    def accept(self, kind, index) -> bool:
+        if self.finished:
+            return False
+        if kind == "start" and self.current is None and index == self.next_index:
+            self.current, self.any_started, self.started_now = index, True, True
+            return True
+        if kind == "cell" and self.current is not None and index == self.current:
+            self.current = None
+            self.position += 1
+            return True
+        if kind == "finished" and self.current is None and self.next_index is None:
+            self.finished = True
+            return True
+        return False
 
 
 def _parse_records(text) -> dict[str, list]:
-    """The records a worker handed back (untrusted: anything malformed counts as none)."""
+    """The records a notebook handed back (untrusted: anything malformed counts as none)."""
     if not isinstance(text, str):
         return {}
     try:
@@ -303,4 +648,13 @@ def _parse_records(text) -> dict[str, list]:
     return {str(k): v for k, v in records.items() if isinstance(v, list)}
 
 
-__all__ = ["DIED", "TIMEOUT", "Execution", "GradingWorker", "WorkerSlot"]
+__all__ = [
+    "CHANNEL_NOTE",
+    "DIED",
+    "TIMEOUT",
+    "CellProblem",
+    "Execution",
+    "GradingWorker",
+    "SandboxBroken",
+    "WorkerSlot",
+]

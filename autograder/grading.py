@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -53,7 +54,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from autograder.course import COURSE_ID, SOURCE, grade_cells
-from autograder.executor import DIED, TIMEOUT, Execution, GradingWorker, WorkerSlot
+from autograder.executor import (
+    CHANNEL_NOTE,
+    CellProblem,
+    Execution,
+    GradingWorker,
+    SandboxBroken,
+    WorkerSlot,
+)
 from autograder.judging import (
     GradeCellPlan,
     Verdict,
@@ -66,7 +74,7 @@ from autograder.judging import (
 from autograder.nbgrader_api import open_api, raise_on_failure
 from autograder.repair import Unreadable, read_submission, repair
 from autograder.sandbox import Limits
-from autograder.submissions import Submission
+from autograder.submissions import Submission, snapshot
 
 #: Statuses of a grade cell, as in the course specification.
 STATUSES = ("passed", "failed", "error", "timeout", "missing")
@@ -169,19 +177,29 @@ def _quick_sqlite(connection, _record) -> None:
         cursor.close()
 
 
+#: What a problem in a cell that is not a grade cell did to the rest of the notebook.
+_PROBLEM_NOTES = {
+    CellProblem.TIMEOUT: "ran past the time limit and was stopped",
+    CellProblem.DIED: "stopped the kernel (os._exit, a crash, or too much memory)",
+    CellProblem.FLOOD: "wrote more than the grader reads and was stopped",
+}
+
+
 def _execution_notes(execution: Execution) -> list[str]:
-    """What went wrong in cells that are not grade cells (grade cells say it themselves)."""
+    """What went wrong in cells that are not grade cells (grade cells say it themselves),
+    and what the notebook wrote to its grading channel outside the protocol."""
     notes = []
     for index, problem in sorted(execution.problems.items()):
         cell = execution.notebook.cells[index]
         if cell.metadata.get("nbgrader", {}).get("grade"):
             continue
-        what = (
-            "ran past the time limit and was stopped"
-            if problem == TIMEOUT
-            else "stopped the kernel (os._exit, a crash, or too much memory)"
-        )
+        if problem is CellProblem.NOT_RUN:
+            notes.append(f"code cell {index + 1} and after were not run (too many cells)")
+            break
+        what = _PROBLEM_NOTES[problem]
         notes.append(f"code cell {index + 1} {what}; the cells after it ran in a fresh kernel")
+    if execution.violations:
+        notes.append(f"{CHANNEL_NOTE} ({'; '.join(execution.violations[:3])})")
     return notes
 
 
@@ -256,6 +274,7 @@ class ExecutionPool:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
+        self.mpl_cache = mpl_cache
         runners = [GradingWorker(slot, limits, mpl_cache) for slot in slots]
         self.runners = runners
 
@@ -287,6 +306,8 @@ class ExecutionPool:
         try:
             asyncio.run_coroutine_threadsafe(stop_all(), self.loop).result(timeout=30)
         finally:
+            if self.mpl_cache is not None:
+                shutil.rmtree(self.mpl_cache.parent, ignore_errors=True)
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(timeout=10)
 
@@ -393,7 +414,8 @@ class Grader:
 
         Submissions graded by an earlier run (same file, same grader) are not run again.
         """
-        submissions = list(submissions)
+        # Private copies, read without following links: nothing a hand-in links to is read.
+        submissions = [snapshot(sub, self.course / "incoming") for sub in submissions]
         results: dict[tuple[str, str], SubmissionGrade] = {}
         todo = []
         for sub in submissions:
@@ -451,8 +473,14 @@ class Grader:
     # ----------------------------------------------------------------------------------------
     def _pool(self) -> ExecutionPool:
         scratch = self.course / "scratch"
+        # As root each worker runs as a uid of its own; otherwise as the grader's user.
+        root = os.geteuid() == 0
         slots = [
-            WorkerSlot(None if self.unsafe else _first_uid() + i, scratch / f"worker-{i}")
+            WorkerSlot(
+                _first_uid() + i if root else None,
+                scratch / f"worker-{i}",
+                sandboxed=not self.unsafe,
+            )
             for i in range(self.workers)
         ]
         return ExecutionPool(slots, self.limits, None if self.unsafe else self._mpl_cache())
@@ -473,8 +501,13 @@ class Grader:
             found = sorted(folder.glob("fontlist-*.json"))
         if not found:
             return None
-        found[-1].chmod(0o644)
-        return found[-1]
+        # The workers' users must read it, and OUT/nbgrader is private: a readable copy.
+        shared = Path(tempfile.mkdtemp(prefix="grading-fonts-"))
+        shared.chmod(0o755)
+        copy = shared / found[-1].name
+        shutil.copyfile(found[-1], copy)
+        copy.chmod(0o644)
+        return copy
 
     def _seed(self, sub: Submission) -> int:
         secret = os.environ.get("AUTOGRADER_SECRET", "")
@@ -567,6 +600,8 @@ class Grader:
                 _JUDGED.pop(sub.key, None)
             raise_on_failure(outcome, f"record the grades of {sid}/{aid}")
             grade.cells = self._read_cells(sid, aid, verdicts)
+        except SandboxBroken as err:  # the grader's own problem: stop, grade nobody wrongly
+            raise RuntimeError(str(err)) from err
         except Exception as err:  # one broken submission never stops the batch
             message = short_message(str(err)) or type(err).__name__
             grade.cells = [
@@ -585,17 +620,23 @@ class Grader:
             if not gid or not cell.metadata["nbgrader"].get("grade"):
                 continue
             problem = execution.problems.get(index)
-            if problem == TIMEOUT:
+            if problem is CellProblem.TIMEOUT:
                 outcomes[gid] = Verdict(
                     "timeout",
                     f"the cell ran longer than {self.limits.cell_seconds} s (or the "
                     f"notebook longer than {self.limits.notebook_seconds} s) and was stopped",
                 )
-            elif problem == DIED:
+            elif problem is CellProblem.DIED:
                 outcomes[gid] = Verdict(
                     "error",
                     "the kernel died while this cell ran (os._exit, a crash, or more "
                     "memory than allowed)",
+                )
+            elif problem is CellProblem.FLOOD:
+                outcomes[gid] = Verdict("error", f"{CHANNEL_NOTE}: more than the grader reads")
+            elif problem is CellProblem.NOT_RUN:
+                outcomes[gid] = Verdict(
+                    "error", f"not run: the notebook has more than {self.limits.cells} code cells"
                 )
             else:
                 outcomes[gid] = classify_outputs(cell.get("outputs", []))

@@ -1,25 +1,33 @@
-"""The sandbox every student kernel runs in at grading time.
+"""The sandbox every student notebook runs in at grading time.
 
-Student code runs in a grading worker (see :mod:`autograder.executor`) started under
-bubblewrap (``bwrap``) as root, which builds a private filesystem view and new PID, network, IPC
-and UTS namespaces, then hands over to ``prlimit`` (resource limits) and ``setpriv`` (a real
-unprivileged uid, no capabilities, no new privileges) before Python starts. What it sees:
+Two layers, both built on Linux namespaces:
 
-* read-only: the system (``/usr``, ``/etc``), the Python installation and the virtual
-  environment, ``utils/`` (student-visible anyway) and the grading shim (a stand-in for
-  ``autograder`` that records what hidden checks need, with no reference code in it);
-* writable: a size-limited ``/tmp`` and working folder (memory-backed, emptied between
-  notebooks), where the worker puts each notebook's support files and the inputs of its hidden
-  checks (data, never expected values).
+* **Per worker**: each grading worker (:mod:`autograder.executor`) is one long-lived process
+  started under bubblewrap (``bwrap``) in a user namespace, as an ordinary user: the grader's
+  own, or, when the grader runs as root, a uid of its own per worker (``setpriv`` drops to it
+  before bubblewrap starts). It sees, read-only, the system (``/usr``, ``/etc``), the Python
+  installation and virtual environment, ``utils/`` (student-visible anyway) and the grading
+  shim (a stand-in for ``autograder`` that records what hidden checks need, with no reference
+  code in it); no network, no ``source/``, no reference or hidden-check code, no other
+  submission, no gradebook, no checkout.
+* **Per notebook**: the worker forks a supervisor that enters new user, mount, PID, network,
+  IPC and UTS namespaces (``sandbox_shim/notebook_namespace.py``), mounts a new, empty,
+  memory-backed ``/tmp``, working folder and ``/dev/shm`` and makes every other mount
+  read-only. The notebook's process is PID 1 of its namespace: when it ends, or is killed,
+  every process it started goes with it. It keeps no capability, cannot create namespaces,
+  mount, trace or read other processes' memory (a seccomp filter), and holds no descriptor of
+  the worker or the grader: only a channel made for that notebook.
 
-No network (only its own loopback), no ``source/``, no ``autograder/`` reference or hidden check
-code, no other submission, no gradebook, no checkout.
+What a student's code can reach of the trusted side is that channel; the grader enforces every
+limit on what comes out of it (:class:`Limits`).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,24 +48,39 @@ MiB = 1024 * 1024
 
 @dataclass
 class Limits:
-    """Resource limits of one student kernel (defaults from the course's design).
+    """Every limit of grading a notebook, defined here once.
+
+    The kernel's own limits (memory, processes, file size) are set by the kernel on the
+    notebook's processes; every limit on what comes out of a notebook is enforced by the
+    grader on its side of the notebook's channel, whatever the student's process does.
 
     Attributes
     ----------
     memory_bytes : int
-        Address space of the kernel process (``RLIMIT_AS``): 2 GiB.
+        Address space a notebook's process may add to the warm interpreter: 2 GiB.
     cell_seconds : int
         Wall time of one cell before it is stopped: 60 s.
     notebook_seconds : int
         Wall time of the whole notebook: 10 minutes.
     processes : int
-        Processes and threads of the kernel's user (``RLIMIT_NPROC``).
+        Processes and threads of a worker's user (``RLIMIT_NPROC``).
     file_bytes : int
-        Largest file the kernel may write (``RLIMIT_FSIZE``).
-    output_bytes : int
-        Output kept per cell; the rest is dropped with a note.
+        Largest file a notebook may write (``RLIMIT_FSIZE``).
     tmp_bytes : int
-        Size of each writable, memory-backed folder (``/tmp`` and the working folder).
+        Size of each fresh, memory-backed writable folder.
+    output_bytes : int
+        Output kept per cell (text, or encoded rich output); the rest is cut with a note.
+    notebook_output_bytes : int
+        Output kept per notebook, all cells together.
+    message_bytes : int
+        Largest message (one cell's outputs and recorded return values) the grader reads
+        from a notebook's channel; a larger one is dropped and stops the notebook.
+    notebook_bytes : int
+        Everything the grader reads from one notebook's channel, all runs together.
+    record_bytes : int
+        Largest encoded return value recorded for one call of a student's function.
+    cells : int
+        Code cells run per notebook; cells past it are not run.
     """
 
     memory_bytes: int = 2048 * MiB
@@ -65,8 +88,13 @@ class Limits:
     notebook_seconds: int = 600
     processes: int = 256
     file_bytes: int = 64 * MiB
-    output_bytes: int = 256 * 1024
     tmp_bytes: int = 256 * MiB
+    output_bytes: int = 256 * 1024
+    notebook_output_bytes: int = 16 * MiB
+    message_bytes: int = 32 * MiB
+    notebook_bytes: int = 96 * MiB
+    record_bytes: int = 16 * MiB
+    cells: int = 400
 
 
 def find_bwrap() -> str | None:
@@ -74,37 +102,77 @@ def find_bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
+@functools.cache
 def sandbox_problem() -> str | None:
-    """Why the sandbox cannot run here, or None when it can."""
-    if find_bwrap() is None:
+    """Why the sandbox cannot run here, or None when it can (checked once per process).
+
+    Bubblewrap must be installed and able to make a user namespace as an ordinary user, and,
+    when the grader runs as root, ``setpriv`` must be there to drop to the workers' uids.
+    """
+    bwrap = find_bwrap()
+    if bwrap is None:
         return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap`"
-    if os.geteuid() != 0:
-        return "the sandbox starts kernels as root and drops to an unprivileged user: run as root"
-    if shutil.which("setpriv") is None or shutil.which("prlimit") is None:
-        return "setpriv and prlimit (Debian package util-linux) are needed"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return "setpriv (Debian package util-linux) is needed to drop root"
+    probe = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--ro-bind", "/", "/"]
+    probe += ["--proc", "/proc", "--dev", "/dev", "true"]
+    if os.geteuid() == 0:
+        probe = [*_drop_root(PROBE_UID), *probe]
+    try:
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"bubblewrap could not start: {err}"
+    if done.returncode != 0:
+        return (
+            "bubblewrap cannot make a user namespace here "
+            f"({done.stderr.strip() or done.returncode}); user namespaces must be enabled "
+            "(sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)"
+        )
     return None
+
+
+#: The uid :func:`sandbox_problem` tries as root.
+PROBE_UID = 99_999
+
+
+def _drop_root(uid: int) -> list[str]:
+    """``setpriv`` to ``uid``, no groups, no capabilities, no new privileges."""
+    return [
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+    ]
 
 
 @dataclass
 class Sandbox:
-    """The filesystem view, identity and limits of one student kernel.
+    """The filesystem view, identity and limits of one grading worker.
 
     Parameters
     ----------
-    uid : int
-        The unprivileged user the worker runs as (one per worker, so that the process limit of
-        one worker never starves another).
+    uid : int, optional
+        As root: the unprivileged uid the worker runs as (one per worker, so that the process
+        limit of one worker never starves another). None runs it as the grader's own user.
     limits : Limits
     mpl_cache : Path, optional
-        A prepared matplotlib font list, so that no worker rebuilds it.
+        A prepared matplotlib font list, so that no worker rebuilds it. It must be readable
+        by ``uid``.
+    control_fd : int, optional
+        The descriptor of the worker's control socket, kept open through bubblewrap.
     """
 
-    uid: int
+    uid: int | None = None
     limits: Limits = field(default_factory=Limits)
     mpl_cache: Path | None = None
+    control_fd: int | None = None
 
     def environment(self) -> dict[str, str]:
-        """The kernel's whole environment (nothing of the grader's leaks in)."""
+        """The worker's whole environment (nothing of the grader's leaks in)."""
         env = {
             "HOME": INSIDE_HOME,
             "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
@@ -117,13 +185,17 @@ class Sandbox:
             "GRADING_WORK": INSIDE_WORK,
             "GRADING_HOME": INSIDE_HOME,
             "GRADING_SANDBOXED": "1",
+            "GRADING_TMPFS_BYTES": str(self.limits.tmp_bytes),
             "GRADING_OUTPUT_LIMIT": str(self.limits.output_bytes),
+            "GRADING_RECORD_LIMIT": str(self.limits.record_bytes),
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
             "LANG": "C.UTF-8",
             "AUTOGRADER_CASES": INSIDE_CASES,
         }
+        if self.control_fd is not None:
+            env["GRADING_CONTROL_FD"] = str(self.control_fd)
         # Set on some processors because older OpenBLAS builds crash on them: keep them.
         for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if name in os.environ:
@@ -131,12 +203,16 @@ class Sandbox:
         return env
 
     def argv(self, command: list[str]) -> list[str]:
-        """The full command line: bwrap, then prlimit, then setpriv, then ``command``."""
+        """The full command line: [setpriv,] bwrap, prlimit, then ``command``."""
         lim = self.limits
-        args = [
+        args = []
+        if os.geteuid() == 0:
+            args += _drop_root(self.uid if self.uid is not None else PROBE_UID)
+        args += [
             find_bwrap() or "bwrap",
             "--die-with-parent",
             "--new-session",
+            "--unshare-user",
             "--unshare-ipc",
             "--unshare-pid",
             "--unshare-net",
@@ -157,7 +233,8 @@ class Sandbox:
                 args += ["--symlink", os.readlink(path), top]
             elif path.is_dir():
                 args += ["--ro-bind", top, top]
-        # Memory-backed writable folders first, so that binds below them stay visible.
+        # Memory-backed writable folders first, so that binds below them stay visible. Each
+        # notebook gets new ones (see notebook_namespace.py); these are the worker's.
         args += ["--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
         args += ["--perms", "0777", "--dir", INSIDE_HOME, "--perms", "0777", "--dir", INSIDE_MPL]
         args += ["--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", INSIDE_WORK]
@@ -175,26 +252,19 @@ class Sandbox:
                 args += ["--perms", "0755", "--dir", parent]
         for source, target in binds:
             args += ["--ro-bind", source, target]
-        args += ["--proc", "/proc", "--dev", "/dev"]
+        args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/"]
         args += ["--chdir", INSIDE_WORK, "--clearenv"]
         for key, value in self.environment().items():
             args += ["--setenv", key, value]
         args += [
             "--",
-            # Memory is limited per notebook by the worker's fork (see grading_child.py).
+            # Inside the sandbox's user namespace, the process limit counts the sandbox's
+            # processes only (outside, it would count every process of the grader's user).
             "prlimit",
             f"--nproc={lim.processes}",
             f"--fsize={lim.file_bytes}",
             "--core=0",
             "--nofile=512",
-            "--",
-            "setpriv",
-            f"--reuid={self.uid}",
-            f"--regid={self.uid}",
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
             "--",
             *command,
         ]

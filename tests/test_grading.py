@@ -20,7 +20,15 @@ import pytest
 from autograder.cli import main
 from autograder.course import ROOT, SOURCE, grade_cells, graded_function
 from autograder.samples import solution_cells, student_notebook
+from autograder.sandbox import sandbox_problem
 from tests.conftest import ASSIGNMENTS
+
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.skipif(
+        sandbox_problem() is not None, reason=f"sandbox unavailable: {sandbox_problem()}"
+    ),
+]
 
 
 def dependents(aid: str, broken: str) -> set[str]:

@@ -19,6 +19,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from autograder.cli import main
 from autograder.course import ROOT, SOURCE, grade_cells
 from autograder.samples import solution_cells, student_notebook
+from autograder.sandbox import sandbox_problem
+
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.skipif(
+        sandbox_problem() is not None, reason=f"sandbox unavailable: {sandbox_problem()}"
+    ),
+]
 
 AID = "01_numpy_basics"
 FUNCTIONS = [
@@ -157,30 +165,38 @@ def _hard_coded_visible(nb):
 
 
 STEAL = """
-import glob, os
-stolen = []
-for pattern in ['{root}/source/*/*.ipynb', '{root}/autograder/reference/*.py',
+import glob, json
+# Whatever answer can be read is run here, after the stub above: a successful theft
+# redefines the function with the instructor's code.
+for pattern in ['{root}/autograder/reference/numpy_basics.py', '{root}/source/*/*.ipynb',
                 '{subs}/honest_full/*/*.ipynb', '{out}/nbgrader/submitted/honest_full/*/*.ipynb',
                 '/work/**/reference/numpy_basics.py', '/opt/**/numpy_basics.py']:
     for path in glob.glob(pattern, recursive=True):
         try:
-            stolen.append(open(path).read())
+            text = open(path).read()
         except OSError:
-            pass
-if stolen:
-    exec(stolen[-1]) if stolen[-1].startswith('\"\"\"') else None
+            continue
+        sources = [text] if path.endswith('.py') else [
+            ''.join(c['source']) for c in json.loads(text)['cells'] if c['cell_type'] == 'code']
+        for source in sources:
+            if 'def {function}(' in source:
+                try:
+                    exec(source.replace('### BEGIN SOLUTION', '').replace('### END SOLUTION', ''))
+                except Exception:
+                    pass
 """
 
 
 def _steal_answers(nb, paths):
-    _insert_after(nb, "sigmoid__hidden", STEAL.format(**paths))
     for f in FUNCTIONS[1:]:
-        _set_solution(nb, f, f"def {f}(*args):\n    raise NotImplementedError()")
+        stub = f"def {f}(*args):\n    raise NotImplementedError()\n"
+        _set_solution(nb, f, stub + STEAL.format(function=f, **paths))
     return nb
 
 
 VANDAL = """
 import sqlite3, os
+
 targets = ['{out}/gradebook.db', '{root}/pwned.txt', '{root}/utils/pwned.py', '{out}/pwned.txt']
 for target in targets:
     try:
@@ -353,6 +369,19 @@ def test_stolen_files_were_out_of_reach(batch):
         for g, r in batch["cells"]["stealer"].items()
         if g.split("__")[0] != "sigmoid"
     )
+
+
+def test_the_theft_works_where_the_files_are_within_reach(tmp_path, fresh_release):
+    """The stealer above is a real threat: unsandboxed (``--unsafe``), where the checkout is
+    readable, the same hand-in takes full marks. So the test above can fail."""
+    subs, out = tmp_path / "in", tmp_path / "out"
+    paths = {"root": ROOT, "subs": subs, "out": out}
+    target = subs / "stealer" / AID / f"{AID}.ipynb"
+    target.parent.mkdir(parents=True)
+    nbformat.write(_steal_answers(student_notebook(AID, release=fresh_release), paths), target)
+    assert main(["grade", str(subs), "--out", str(out), "--unsafe", "--workers", "1"]) == 0
+    (row,) = _read(out / "grades.csv")
+    assert float(row["score"]) == FULL
 
 
 def test_the_batch_covers_every_graded_function_of_the_assignment():

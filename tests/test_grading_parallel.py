@@ -18,6 +18,15 @@ from nbgrader.api import Gradebook
 from autograder.cli import main
 from autograder.course import ROOT, SOURCE
 from autograder.samples import solution_cells, student_notebook
+from autograder.sandbox import sandbox_problem
+
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.skipif(
+        sandbox_problem() is not None, reason=f"sandbox unavailable: {sandbox_problem()}"
+    ),
+]
+
 
 AID = "01_numpy_basics"
 

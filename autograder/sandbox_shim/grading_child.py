@@ -64,7 +64,10 @@ def _outputs(stdout, stderr, displays, error) -> list[dict]:
 
 def run_cells(job: dict, fd: int) -> None:
     """Run ``job["cells"]`` in a fresh shell; report to ``fd``; the caller exits afterwards."""
-    os.setsid()  # our own process group: the worker kills it whole at a time limit
+    try:
+        os.setsid()  # our own process group (without the sandbox, the worker kills it whole)
+    except OSError:
+        pass  # a session leader already
     memory = int(job.get("memory_bytes", 0))
     if memory:
         # The limit counts what the student's code adds to the warm interpreter.

@@ -1,36 +1,47 @@
-"""The grading worker: runs students' notebooks inside the sandbox, start-up paid once.
+"""The grading worker: a warm, pristine process that forks one sandbox per notebook.
 
-It starts once per grader worker (inside bubblewrap, as that worker's unprivileged user),
-imports what notebooks use (NumPy, matplotlib, scikit-learn, IPython, the course's helpers),
-then for each notebook the grader sends it
+It starts once per grader worker (inside bubblewrap), imports what notebooks use (NumPy,
+matplotlib, scikit-learn, IPython, the course's helpers), then waits for commands. It never
+reads a student's notebook, inputs or outputs: a notebook's job travels on a channel made
+for that notebook alone, straight from the grader to the notebook's own process.
 
-1. empties its writable folders and writes the notebook's support files and hidden inputs;
-2. forks a child: a fresh copy of the warm, untouched interpreter, with a new IPython shell,
-   its own memory limit and session;
-3. relays the child's events (one JSON line per finished cell) to the grader, and kills the
-   child when the grader says so (a cell past its time limit);
-4. once the child is gone, kills anything it left running and reports the end of the job.
+For each ``run`` command the worker receives that channel (a socket, passed as a descriptor)
+and forks a supervisor, which enters fresh namespaces (:mod:`notebook_namespace`) and forks
+the notebook's process. The worker then reports ``started``, and ``exited`` once the
+supervisor is gone (and with it every process of the notebook).
 
-Protocol: the grader writes one JSON object per line on stdin, ``{"run": job}`` or
-``{"kill": true}``; the worker writes JSON lines on its original stdout: ``ready``, the child's
-``start``/``cell``/``finished`` events, ``died`` when the child ended early, and ``done``.
+Control protocol, on a ``SOCK_SEQPACKET`` socket whose descriptor is in
+``$GRADING_CONTROL_FD``; one JSON object per packet:
+
+* grader to worker: ``{"run": JOB, "memory_bytes": N}`` with the channel's descriptor
+  attached, and ``{"kill": JOB}``;
+* worker to grader: ``{"event": "ready"}`` (or ``"broken"`` with a ``reason`` when it cannot
+  sandbox), ``{"event": "started", "job": JOB}``, ``{"event": "exited", "job": JOB,
+  "reason": TEXT}`` and ``{"event": "refused", "job": JOB, "reason": TEXT}``.
 """
 
 from __future__ import annotations
 
-import base64
 import ctypes
 import json
 import os
 import resource
 import select
-import shutil
 import signal
+import socket
 import sys
 import warnings
 
 WORK = os.environ.get("GRADING_WORK", "/home/student/work")
 CASES = os.environ.get("AUTOGRADER_CASES", "/tmp/cases")
+HOME = os.environ.get("GRADING_HOME", "/tmp/home")
+MPL = os.environ.get("MPLCONFIGDIR", "/tmp/mpl")
+SANDBOXED = os.environ.get("GRADING_SANDBOXED") == "1"
+TMPFS_BYTES = int(os.environ.get("GRADING_TMPFS_BYTES", 256 * 1024 * 1024))
+#: The folders each notebook gets new and empty, and their modes.
+FRESH = {"/tmp": "1777", WORK: "0755", "/dev/shm": "1777"}
+#: Largest job (notebook, inputs and support files) a notebook's process accepts.
+JOB_LIMIT = 512 * 1024 * 1024
 PRELOAD = (
     "numpy",
     "matplotlib.pyplot",
@@ -43,6 +54,9 @@ PRELOAD = (
     "utils.transfer",
     "autograder.hidden",
 )
+#: Exit code of a supervisor whose sandbox could not be built (the grader's problem, never
+#: the student's).
+SANDBOX_FAILED = 86
 
 
 def _use_the_shim() -> None:
@@ -76,164 +90,232 @@ def _preload() -> None:
 
 
 def _not_traceable() -> None:
-    """Nothing of the same user (a student's leftover process) may read or trace us."""
+    """Nothing of the same user may read or trace the worker (its /proc files turn root's)."""
     try:
         ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
     except Exception:
         pass
 
 
-class _Protocol:
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
+# ------------------------------------------------------------------------------------------
+# One notebook: supervisor and notebook process
+# ------------------------------------------------------------------------------------------
+def _supervise(channel: int, memory_bytes: int) -> None:
+    """The supervisor (a fork of the worker): build the sandbox, run the notebook, exit."""
+    import notebook_namespace as ns
 
-    def send(self, event: dict) -> None:
-        self.write(json.dumps(event).encode() + b"\n")
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
+    if not SANDBOXED:  # --unsafe: no namespaces; the worker kills our process group
+        os.setsid()
+        ns.close_all_but((channel,))
+        for folder in (WORK, CASES, HOME):
+            _empty(folder)
+        _run_notebook(channel, memory_bytes)
+        os._exit(0)
+    try:
+        ns.enter(FRESH, TMPFS_BYTES)
+    except Exception as err:
+        _say(channel, {"event": "sandbox_error", "reason": str(err)})
+        os._exit(SANDBOX_FAILED)
+    pid = os.fork()
+    if pid == 0:  # PID 1 of the notebook's PID namespace
+        try:
+            ns.lock_down((channel,))
+        except Exception as err:
+            _say(channel, {"event": "sandbox_error", "reason": str(err)})
+            os._exit(SANDBOX_FAILED)
+        _run_notebook(channel, memory_bytes)
+        os._exit(0)
+    os.close(channel)
+    ns.close_all_but(())
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        os._exit(128 + os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status))
 
 
 def _empty(folder: str) -> None:
+    """Remove what an earlier notebook left (only without the sandbox, which starts empty)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
 
 
-def _kill_leftovers() -> None:
-    """Kill every process in this sandbox but the worker and the sandbox's init."""
-    me = os.getpid()
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (1, me):
-            try:
-                os.kill(int(name), signal.SIGKILL)
-            except OSError:
-                pass
-    while True:
-        try:
-            if os.waitpid(-1, os.WNOHANG) == (0, 0):
-                break
-        except ChildProcessError:
-            break
+def _say(fd: int, event: dict) -> None:
+    try:
+        os.write(fd, json.dumps(event).encode() + b"\n")
+    except OSError:
+        pass
 
 
-def _prepare(job: dict) -> None:
-    for folder in (WORK, CASES, os.environ.get("GRADING_HOME")):
-        if folder:
-            _empty(folder)
+def _read_job(channel: int) -> dict:
+    """The job, one JSON line sent by the grader on the notebook's channel."""
+    data = bytearray()
+    while not data.endswith(b"\n"):
+        chunk = os.read(channel, 1 << 20)
+        if not chunk or len(data) > JOB_LIMIT:
+            os._exit(0)  # the grader gave up on this notebook
+        data += chunk
+    return json.loads(data)
+
+
+def _run_notebook(channel: int, memory_bytes: int) -> None:
+    """The notebook's process: write its files, then run its cells (see grading_child)."""
+    import base64
+
+    job = _read_job(channel)
+    for folder in (WORK, CASES, HOME, MPL):
+        os.makedirs(folder, exist_ok=True)
     for name, data in job.get("support", {}).items():
         with open(os.path.join(WORK, os.path.basename(name)), "wb") as f:
             f.write(base64.b64decode(data))
     for name, text in job.get("cases", {}).items():
         with open(os.path.join(CASES, os.path.basename(name)), "w", encoding="utf-8") as f:
             f.write(text)
+    job["memory_bytes"] = memory_bytes
+    try:
+        from grading_child import run_cells
+
+        run_cells(job, channel)
+    except BaseException:  # nothing of it reaches the grader but what the channel carried
+        pass
 
 
+# ------------------------------------------------------------------------------------------
+# The worker's loop
+# ------------------------------------------------------------------------------------------
 def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        return f"killed by signal {signal.Signals(sig).name}"
-    return f"exited with status {os.WEXITSTATUS(status)}"
+        return f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+    code = os.WEXITSTATUS(status)
+    if code == SANDBOX_FAILED:
+        return "sandbox failed"
+    if code > 128 and code - 128 < signal.NSIG:
+        return f"killed by signal {signal.Signals(code - 128).name}"
+    return f"exited with status {code}"
 
 
-def run_job(job: dict, protocol: _Protocol, commands: _Commands) -> None:
-    _prepare(job)
+class Worker:
+    """The worker's state: its control socket and the notebook in flight, if any."""
+
+    def __init__(self, control: socket.socket) -> None:
+        self.control = control
+        self.job: object = None
+        self.pid = 0
+        self.pidfd = -1
+
+    def send(self, event: dict) -> None:
+        self.control.send(json.dumps(event).encode())
+
+    def start(self, command: dict, fds: list[int]) -> None:
+        job = command.get("run")
+        if self.job is not None or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            why = "a notebook is running" if self.job is not None else "no channel"
+            self.send({"event": "refused", "job": job, "reason": why})
+            return
+        channel = fds[0]
+        memory = int(command.get("memory_bytes", 0))
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.control.close()
+                _supervise(channel, memory)
+            finally:
+                os._exit(SANDBOX_FAILED)
+        os.close(channel)
+        self.job, self.pid, self.pidfd = job, pid, os.pidfd_open(pid)
+        self.send({"event": "started", "job": job})
+
+    def kill(self, command: dict) -> None:
+        if self.job is not None and command.get("kill") == self.job:
+            try:
+                if SANDBOXED:
+                    os.kill(self.pid, signal.SIGKILL)  # its namespace dies with it
+                else:
+                    os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def reap(self) -> None:
+        _, status = os.waitpid(self.pid, 0)
+        if not SANDBOXED:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        os.close(self.pidfd)
+        job, self.job, self.pidfd = self.job, None, -1
+        self.send({"event": "exited", "job": job, "reason": _describe(status)})
+
+    def serve(self) -> None:
+        while True:
+            waiting = [self.control] + ([self.pidfd] if self.pidfd >= 0 else [])
+            ready, _, _ = select.select(waiting, [], [])
+            if self.control in ready:
+                data, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 4)
+                if not data:
+                    return  # the grader is gone
+                try:
+                    command = json.loads(data)
+                except ValueError:
+                    command = {}
+                if "run" in command:
+                    self.start(command, fds)
+                else:
+                    for fd in fds:
+                        os.close(fd)
+                    if "kill" in command:
+                        self.kill(command)
+            if self.pidfd >= 0 and self.pidfd in ready:
+                self.reap()
+
+
+def _can_sandbox() -> str | None:
+    """Why a notebook's namespaces cannot be built here, or None when they can."""
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: never returns
+    if pid == 0:
         os.close(read_end)
         try:
-            from grading_child import run_cells
+            import notebook_namespace as ns
 
-            run_cells(job, write_end)
-        except BaseException:
-            import traceback
-
-            traceback.print_exc()  # to the worker's stderr: the grader's log, not the student
-        finally:
-            os._exit(0)
+            ns.enter(FRESH, 1024 * 1024)
+            child = os.fork()
+            if child == 0:
+                ns.lock_down((write_end,))
+                os.write(write_end, b"ok")
+                os._exit(0)
+            os.waitpid(child, 0)
+        except Exception as err:
+            os.write(write_end, str(err).encode()[:500] or b"failed")
+        os._exit(0)
     os.close(write_end)
-    current, finished, pending = None, False, b""
-    while True:
-        ready, _, _ = select.select([read_end, commands.fd], [], [])
-        if commands.fd in ready:
-            for command in commands.read():
-                if command.get("kill"):
-                    try:
-                        os.killpg(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-        if read_end in ready:
-            data = os.read(read_end, 1 << 20)
-            if not data:
-                break
-            pending += data
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue
-                if event.get("event") == "start":
-                    current = event.get("index")
-                elif event.get("event") == "finished":
-                    finished = True
-                protocol.write(line + b"\n")
+    answer = os.read(read_end, 1024).decode(errors="replace")
     os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    if os.environ.get("GRADING_SANDBOXED") == "1":
-        _kill_leftovers()  # alone in our PID namespace: everything else is the student's
-    else:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    if not finished:
-        protocol.send({"event": "died", "index": current, "reason": _describe(status)})
-    protocol.send({"event": "done"})
-
-
-class _Commands:
-    """Line-delimited JSON commands from the grader on stdin."""
-
-    def __init__(self) -> None:
-        self.fd = 0
-        self.pending = b""
-
-    def read(self) -> list[dict]:
-        data = os.read(self.fd, 1 << 20)
-        if not data:
-            raise SystemExit(0)  # the grader is gone
-        self.pending += data
-        *lines, self.pending = self.pending.split(b"\n")
-        return [json.loads(line) for line in lines if line.strip()]
+    os.waitpid(pid, 0)
+    return None if answer == "ok" else (answer or "the test sandbox died")
 
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    protocol = _Protocol(os.dup(1))
-    os.dup2(2, 1)  # stray prints must never mix with the protocol
+    control = socket.socket(fileno=int(os.environ["GRADING_CONTROL_FD"]))
+    os.set_inheritable(control.fileno(), False)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)  # stray prints go nowhere; stderr is the grader's debug log
     _use_the_shim()
     _preload()
     _not_traceable()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    commands = _Commands()
-    protocol.send({"event": "ready", "pid": os.getpid()})
-    while True:
-        ready, _, _ = select.select([commands.fd], [], [])
-        for command in commands.read():
-            if "run" in command:
-                run_job(command["run"], protocol, commands)
+    worker = Worker(control)
+    problem = _can_sandbox() if SANDBOXED else None
+    if problem:
+        worker.send({"event": "broken", "reason": problem})
+        return
+    worker.send({"event": "ready", "pid": os.getpid()})
+    worker.serve()
 
 
 if __name__ == "__main__":

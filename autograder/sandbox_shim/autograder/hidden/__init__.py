@@ -22,7 +22,7 @@ from pathlib import Path
 from utils import checks, transfer
 
 #: Largest encoded output of one call (characters); larger ones are recorded as too large.
-RECORD_LIMIT = 16 * 1024 * 1024
+RECORD_LIMIT = int(os.environ.get("GRADING_RECORD_LIMIT", 16 * 1024 * 1024))
 
 _records: dict[str, list[dict]] = {}
 _cell: list[str] = ["(outside a grade cell)"]
