@@ -1,6 +1,12 @@
-"""Feedback preprocessing: what a student may see of a hidden check that failed."""
+"""Feedback: what a student may see of a hidden check that failed, and the pages themselves,
+written by nbgrader in a side process (or plainly, where nbgrader could not record a hand-in)."""
 
 from __future__ import annotations
+
+import html
+import subprocess
+import sys
+from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -19,3 +25,60 @@ class ShortenHiddenTracebacks(NbGraderPreprocessor):
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
         return cell, resources
+
+
+def feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
+    """Write nbgrader's feedback for every graded hand-in of one assignment."""
+    from autograder.nbgrader_api import open_api  # (it imports the course's settings: this module)
+
+    open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
+
+
+class FeedbackWriter:
+    """Writes feedback one assignment at a time in a side process (nbgrader's templates load
+    once per assignment, and the grading goes on meanwhile). A page nbgrader does not write
+    becomes a plain page."""
+
+    CODE = (
+        "import sys; from pathlib import Path; from autograder.feedback import feedback_batch; "
+        "feedback_batch(Path(sys.argv[1]), sys.argv[2], sys.argv[3])"
+    )
+
+    def __init__(self, course: Path, db_url: str) -> None:
+        self.course, self.db_url = course, db_url
+        self.processes: list[subprocess.Popen] = []
+
+    def schedule(self, assignment_id: str) -> None:
+        command = [sys.executable, "-c", self.CODE, str(self.course), self.db_url, assignment_id]
+        self.processes.append(
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+
+    def wait(self) -> None:
+        for process in self.processes:
+            process.wait()
+
+
+def plain_page(grade, target: Path) -> Path:
+    """A feedback page written without nbgrader, for submissions it could not record.
+
+    Parameters
+    ----------
+    grade : SubmissionGrade
+    target : Path
+        Where the page goes.
+    """
+    rows = "".join(
+        f"<tr><td>{html.escape(c.grade_id)}</td><td>{c.score:g} / {c.max_score:g}</td>"
+        f"<td>{html.escape(c.status)}</td><td>{html.escape(c.message)}</td></tr>"
+        for c in grade.cells
+    )
+    note = f"<p>{html.escape(grade.note)}</p>" if grade.note else ""
+    page = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{grade.assignment}</title>"
+        f"</head><body><h1>{html.escape(grade.assignment)}: {grade.score:g} / "
+        f"{grade.max_score:g}</h1>{note}<table border='1'><tr><th>check</th><th>score</th>"
+        f"<th>status</th><th>message</th></tr>{rows}</table></body></html>"
+    )
+    target.write_text(page, encoding="utf-8")
+    return target

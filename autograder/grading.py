@@ -1,15 +1,16 @@
-"""Grade submissions: repair, sandboxed execution in parallel, outside judging, nbgrader.
+"""Grade submissions: the :class:`Grader` runs each one through the stages, one module each.
 
-For each submission the :class:`Grader`
-
-1. reads and repairs the notebook (:mod:`autograder.repair`) and stages it in nbgrader's
-   ``submitted/`` folder, sanitised by nbgrader's own preprocessors;
-2. draws the inputs of its hidden checks and runs the notebook in a sandboxed kernel
-   (:mod:`autograder.executor`), several submissions at once (``workers``);
-3. judges every grade cell in this process (:mod:`autograder.judging`);
-4. lets nbgrader's ``autograde`` record the grades in the gradebook (with the judged outputs in
-   place of its own execution: :class:`SandboxExecute`) and write the feedback;
-5. writes a result file, so that a run killed halfway resumes where it stopped.
+1. read: a private copy of the hand-in, links never followed (:mod:`autograder.submissions`);
+2. repair and stage it in nbgrader's ``submitted/`` folder, sanitised by nbgrader's own
+   preprocessors (:mod:`autograder.repair`);
+3. run it in a sandbox of its own (:mod:`autograder.executor`), ``workers`` at once
+   (:mod:`autograder.worker_pool`), with the inputs of its hidden checks drawn here;
+4. judge every grade cell in this process (:mod:`autograder.judging`), the run's problems as
+   typed outcomes (:mod:`autograder.kernel_outcomes`);
+5. record the grades in the gradebook through nbgrader's ``autograde``
+   (:mod:`autograder.recording`) and write the feedback (:mod:`autograder.feedback`);
+6. keep a result file, so that a run killed halfway resumes where it stopped
+   (:mod:`autograder.results`); the reports come from :mod:`autograder.reports`.
 
 Only this process writes the gradebook. :meth:`Grader.grade` is the seam between running
 student code and scoring it.
@@ -17,51 +18,32 @@ student code and scoring it.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
-import hashlib
-import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (
-    AssignLatePenalties,
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
-    LimitOutput,
-    NbGraderPreprocessor,
     OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
-from autograder.course import COURSE_ID, SOURCE, grade_cells
-from autograder.executor import (
-    CHANNEL_NOTE,
-    CellProblem,
-    Execution,
-    GradingWorker,
-    SandboxBroken,
-    WorkerSlot,
-)
+from autograder.course import SOURCE, grade_cells
+from autograder.executor import Execution, SandboxBroken, WorkerSlot
+from autograder.feedback import FeedbackWriter, plain_page
 from autograder.judging import (
     GradeCellPlan,
     Verdict,
@@ -69,247 +51,29 @@ from autograder.judging import (
     encode_cases,
     judge_cells,
     plan_grade_cells,
-    verdict_outputs,
 )
+from autograder.kernel_outcomes import execution_notes, kernel_verdicts
 from autograder.nbgrader_api import open_api, raise_on_failure
+from autograder.recording import AUTOGRADE_PREPROCESSORS, JUDGED, recorded_scores
 from autograder.repair import Unreadable, read_submission, repair
+from autograder.results import (
+    STATUSES,
+    CellGrade,
+    ResultFiles,
+    SubmissionGrade,
+    short_message,
+)
 from autograder.sandbox import Limits
 from autograder.submissions import Submission, snapshot
+from autograder.worker_pool import ExecutionPool
 
-#: Statuses of a grade cell, as in the course specification.
-STATUSES = ("passed", "failed", "error", "timeout", "missing")
-
-#: How long a message in ``cell_grades.csv`` may be.
-MESSAGE_LIMIT = 300
+__all__ = ["STATUSES", "CellGrade", "Grader", "SubmissionGrade", "short_message"]
 
 
 #: Unprivileged uids of grading workers: a block of 16 per grader process, so that two
 #: graders on one machine never share a user (nor its process limit).
 def _first_uid() -> int:
     return 100_000 + (os.getpid() % 100_000) * 16
-
-
-#: Changes when grading changes in a way that invalidates earlier results of a resumed run.
-RESULT_VERSION = 2
-
-
-@dataclass
-class CellGrade:
-    """The grade of one grade cell of one submission."""
-
-    student_id: str
-    assignment: str
-    grade_id: str
-    score: float
-    max_score: float
-    status: str
-    message: str = ""
-
-
-@dataclass
-class SubmissionGrade:
-    """The grade of one submission, with its cells."""
-
-    student_id: str
-    assignment: str
-    cells: list[CellGrade] = field(default_factory=list)
-    note: str = ""
-    feedback: Path | None = None
-
-    @property
-    def score(self) -> float:
-        return sum(c.score for c in self.cells)
-
-    @property
-    def max_score(self) -> float:
-        return sum(c.max_score for c in self.cells)
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["feedback"] = str(self.feedback) if self.feedback else None
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> SubmissionGrade:
-        cells = [CellGrade(**c) for c in data["cells"]]
-        feedback = Path(data["feedback"]) if data.get("feedback") else None
-        return cls(data["student_id"], data["assignment"], cells, data.get("note", ""), feedback)
-
-
-def _feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
-    """Write nbgrader's feedback for every graded hand-in of one assignment."""
-    open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
-
-
-class _FeedbackWriter:
-    """Writes feedback one assignment at a time in a side process (nbgrader's templates load
-    once per assignment, and the grading goes on meanwhile). A page nbgrader does not write
-    becomes a plain page."""
-
-    CODE = (
-        "import sys; from pathlib import Path; from autograder.grading import _feedback_batch; "
-        "_feedback_batch(Path(sys.argv[1]), sys.argv[2], sys.argv[3])"
-    )
-
-    def __init__(self, course: Path, db_url: str) -> None:
-        self.course, self.db_url = course, db_url
-        self.processes: list[subprocess.Popen] = []
-
-    def schedule(self, assignment_id: str) -> None:
-        command = [sys.executable, "-c", self.CODE, str(self.course), self.db_url, assignment_id]
-        self.processes.append(
-            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        )
-
-    def wait(self) -> None:
-        for process in self.processes:
-            process.wait()
-
-
-@event.listens_for(Engine, "connect")
-def _quick_sqlite(connection, _record) -> None:
-    """SQLite gradebooks in WAL mode: a commit need not wait for the disk (a crash of this
-    process still loses nothing committed), and readers never block the one writer."""
-    if type(connection).__module__.startswith("sqlite3"):
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
-#: What a problem in a cell that is not a grade cell did to the rest of the notebook.
-_PROBLEM_NOTES = {
-    CellProblem.TIMEOUT: "ran past the time limit and was stopped",
-    CellProblem.DIED: "stopped the kernel (os._exit, a crash, or too much memory)",
-    CellProblem.FLOOD: "wrote more than the grader reads and was stopped",
-}
-
-
-def _execution_notes(execution: Execution) -> list[str]:
-    """What went wrong in cells that are not grade cells (grade cells say it themselves),
-    and what the notebook wrote to its grading channel outside the protocol."""
-    notes = []
-    for index, problem in sorted(execution.problems.items()):
-        cell = execution.notebook.cells[index]
-        if cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        if problem is CellProblem.NOT_RUN:
-            notes.append(f"code cell {index + 1} and after were not run (too many cells)")
-            break
-        what = _PROBLEM_NOTES[problem]
-        notes.append(f"code cell {index + 1} {what}; the cells after it ran in a fresh kernel")
-    if execution.violations:
-        notes.append(f"{CHANNEL_NOTE} ({'; '.join(execution.violations[:3])})")
-    return notes
-
-
-def short_message(text: str) -> str:
-    """One line, at most :data:`MESSAGE_LIMIT` characters, without terminal colour codes."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
-    text = " ".join(line.strip() for line in text.strip().splitlines() if line.strip())
-    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
-
-
-def classify_outputs(outputs: list) -> Verdict:
-    """The outcome of an executed cell from its outputs, as the kernel reported it."""
-    for output in outputs:
-        if output.get("output_type") != "error":
-            continue
-        ename, evalue = output.get("ename", ""), output.get("evalue", "")
-        if ename in ("CheckFailure", "AssertionError"):
-            return Verdict("failed", short_message(evalue) or "a check failed")
-        return Verdict("error", short_message(f"{ename}: {evalue}"))
-    return Verdict("passed")
-
-
-# --------------------------------------------------------------------------------------------
-# nbgrader's side
-# --------------------------------------------------------------------------------------------
-#: (student_id, assignment_id) to (executed notebook, verdicts), for :class:`SandboxExecute`.
-_JUDGED: dict[tuple[str, str], tuple[nbformat.NotebookNode, dict[str, Verdict]]] = {}
-
-
-class SandboxExecute(NbGraderPreprocessor):
-    """Takes the place of nbgrader's ``Execute``: fills in the outputs of the sandboxed run and
-    the grader's verdicts, so that nbgrader scores and records them as usual."""
-
-    def preprocess(self, nb, resources):
-        key = (resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
-        executed, verdicts = _JUDGED[key]
-        ours = [c.source for c in nb.cells]
-        theirs = [c.source for c in executed.cells]
-        if ours != theirs:
-            raise RuntimeError("the notebook changed between execution and scoring")
-        for cell, done in zip(nb.cells, executed.cells, strict=True):
-            if cell.cell_type != "code":
-                continue
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in verdicts:
-                cell.outputs = verdict_outputs(verdicts[gid])
-            else:
-                cell.outputs = done.get("outputs", [])
-            cell.execution_count = done.get("execution_count")
-        return nb, resources
-
-
-#: nbgrader's autograde preprocessors with the sandboxed execution in place of ``Execute``.
-AUTOGRADE_PREPROCESSORS = [
-    SandboxExecute,
-    ClearMetadataPreprocessor,
-    LimitOutput,
-    SaveAutoGrades,
-    AssignLatePenalties,
-    CheckCellMetadata,
-]
-
-
-# --------------------------------------------------------------------------------------------
-# Parallel execution
-# --------------------------------------------------------------------------------------------
-class ExecutionPool:
-    """Runs notebooks in ``workers`` grading workers at once, on an event loop of its own
-    thread (the grader's main thread meanwhile judges and records finished ones)."""
-
-    def __init__(self, slots: list[WorkerSlot], limits: Limits, mpl_cache: Path | None) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.mpl_cache = mpl_cache
-        runners = [GradingWorker(slot, limits, mpl_cache) for slot in slots]
-        self.runners = runners
-
-        async def make_queue():
-            queue: asyncio.Queue = asyncio.Queue()
-            for runner in runners:
-                queue.put_nowait(runner)
-            return queue
-
-        self.free = asyncio.run_coroutine_threadsafe(make_queue(), self.loop).result()
-        for runner in runners:  # start loading now, while the grader prepares hand-ins
-            asyncio.run_coroutine_threadsafe(runner.ensure_started(), self.loop)
-
-    def submit(self, nb, grade_ids, cases, support_files) -> concurrent.futures.Future:
-        async def run():
-            runner = await self.free.get()
-            try:
-                return await runner.run(nb, grade_ids, cases, support_files)
-            finally:
-                self.free.put_nowait(runner)
-
-        return asyncio.run_coroutine_threadsafe(run(), self.loop)
-
-    def close(self) -> None:
-        async def stop_all():
-            for runner in self.runners:
-                await runner.stop()
-
-        try:
-            asyncio.run_coroutine_threadsafe(stop_all(), self.loop).result(timeout=30)
-        finally:
-            if self.mpl_cache is not None:
-                shutil.rmtree(self.mpl_cache.parent, ignore_errors=True)
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(timeout=10)
 
 
 @dataclass
@@ -371,6 +135,7 @@ class Grader:
         self.unsafe = unsafe
         self.limits = limits or Limits()
         self._started = time.time() - 1
+        self.results = ResultFiles(self.course / "results", self.source)
         self._plans: dict[str, dict[str, GradeCellPlan]] = {}
         self._points: dict[str, list[tuple[str, float]]] = {}
         self._sources: dict[str, nbformat.NotebookNode] = {}
@@ -433,7 +198,7 @@ class Grader:
             aid: sum(s.assignment_id == aid for s in todo)
             for aid in {s.assignment_id for s in todo}
         }
-        feedback = _FeedbackWriter(self.course, self.db_url)
+        feedback = FeedbackWriter(self.course, self.db_url)
         for aid in sorted({s.assignment_id for s in submissions} - set(left)):
             feedback.schedule(aid)
         if todo:
@@ -587,17 +352,20 @@ class Grader:
             else:
                 execution: Execution = job.future.result()
                 executed = execution.notebook
-                grade.note = "; ".join(filter(None, [grade.note, *_execution_notes(execution)]))
+                grade.note = "; ".join(filter(None, [grade.note, *execution_notes(execution)]))
                 verdicts = judge_cells(
-                    self._plans[aid], job.cases, execution.records, self._in_kernel(execution)
+                    self._plans[aid],
+                    job.cases,
+                    execution.records,
+                    kernel_verdicts(execution, self.limits),
                 )
             if executed is None:
                 raise RuntimeError(next(iter(verdicts.values())).message)
-            _JUDGED[sub.key] = (executed, verdicts)
+            JUDGED[sub.key] = (executed, verdicts)
             try:
                 outcome = self.api.autograde(aid, sid, force=True, create=True)
             finally:
-                _JUDGED.pop(sub.key, None)
+                JUDGED.pop(sub.key, None)
             raise_on_failure(outcome, f"record the grades of {sid}/{aid}")
             grade.cells = self._read_cells(sid, aid, verdicts)
         except SandboxBroken as err:  # the grader's own problem: stop, grade nobody wrongly
@@ -612,43 +380,8 @@ class Grader:
         self._save_result(job, grade)
         return grade
 
-    def _in_kernel(self, execution: Execution) -> dict[str, Verdict]:
-        """Each grade cell's outcome as the kernel reported it."""
-        outcomes = {}
-        for index, cell in enumerate(execution.notebook.cells):
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if not gid or not cell.metadata["nbgrader"].get("grade"):
-                continue
-            problem = execution.problems.get(index)
-            if problem is CellProblem.TIMEOUT:
-                outcomes[gid] = Verdict(
-                    "timeout",
-                    f"the cell ran longer than {self.limits.cell_seconds} s (or the "
-                    f"notebook longer than {self.limits.notebook_seconds} s) and was stopped",
-                )
-            elif problem is CellProblem.DIED:
-                outcomes[gid] = Verdict(
-                    "error",
-                    "the kernel died while this cell ran (os._exit, a crash, or more "
-                    "memory than allowed)",
-                )
-            elif problem is CellProblem.FLOOD:
-                outcomes[gid] = Verdict("error", f"{CHANNEL_NOTE}: more than the grader reads")
-            elif problem is CellProblem.NOT_RUN:
-                outcomes[gid] = Verdict(
-                    "error", f"not run: the notebook has more than {self.limits.cells} code cells"
-                )
-            else:
-                outcomes[gid] = classify_outputs(cell.get("outputs", []))
-        return outcomes
-
     def _read_cells(self, sid: str, aid: str, verdicts: dict[str, Verdict]) -> list[CellGrade]:
-        with Gradebook(self.db_url, COURSE_ID) as gb:
-            try:
-                graded = gb.find_submission_notebook(aid, aid, sid)
-                scores = {g.name: (g.score, g.max_score) for g in graded.grades}
-            except MissingEntry:
-                scores = {}
+        scores = recorded_scores(self.db_url, sid, aid)
         cells = []
         for gid, points in self._points[aid]:
             verdict = verdicts.get(gid, Verdict("missing", "grade cell not found"))
@@ -687,47 +420,12 @@ class Grader:
 
     def _plain_feedback(self, grade: SubmissionGrade) -> Path:
         """A feedback page written without nbgrader, for submissions it could not record."""
-        rows = "".join(
-            f"<tr><td>{html.escape(c.grade_id)}</td><td>{c.score:g} / {c.max_score:g}</td>"
-            f"<td>{html.escape(c.status)}</td><td>{html.escape(c.message)}</td></tr>"
-            for c in grade.cells
-        )
-        note = f"<p>{html.escape(grade.note)}</p>" if grade.note else ""
-        page = (
-            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{grade.assignment}</title>"
-            f"</head><body><h1>{html.escape(grade.assignment)}: {grade.score:g} / "
-            f"{grade.max_score:g}</h1>{note}<table border='1'><tr><th>check</th><th>score</th>"
-            f"<th>status</th><th>message</th></tr>{rows}</table></body></html>"
-        )
-        target = self._feedback_dir(grade.student_id, grade.assignment) / f"{grade.assignment}.html"
-        target.write_text(page, encoding="utf-8")
-        return target
+        target = self._feedback_dir(grade.student_id, grade.assignment)
+        return plain_page(grade, target / f"{grade.assignment}.html")
 
     # ----------------------------------------------------------------------------------------
-    def _result_path(self, sub: Submission) -> Path:
-        return self.course / "results" / sub.student_id / f"{sub.assignment_id}.json"
-
-    def _fingerprint(self, sub: Submission) -> str:
-        digest = "none"
-        if sub.notebook is not None:
-            digest = hashlib.sha256(sub.notebook.read_bytes()).hexdigest()
-        source = (self.source / sub.assignment_id / f"{sub.assignment_id}.ipynb").read_bytes()
-        return f"{RESULT_VERSION}:{digest}:{hashlib.sha256(source).hexdigest()}"
-
     def _load_result(self, sub: Submission) -> SubmissionGrade | None:
-        path = self._result_path(sub)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if data.get("fingerprint") != self._fingerprint(sub):
-            return None
-        return SubmissionGrade.from_json(data["grade"])
+        return self.results.load(sub.student_id, sub.assignment_id, sub.notebook)
 
     def _save_result(self, job: _Job, grade: SubmissionGrade) -> None:
-        path = self._result_path(job.submission)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        data = {"fingerprint": self._fingerprint(job.submission), "grade": grade.to_json()}
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        tmp.replace(path)  # atomic: a result file is complete or absent
+        self.results.save(grade, job.submission.notebook)

@@ -58,6 +58,8 @@ class Verdict:
     status: str  # passed, failed, error, timeout
     message: str = ""
     printed: str = ""
+    #: The run's own problem (a timeout, a dead kernel, a flood) decides the cell.
+    decided_by_kernel: bool = False
 
 
 def assignment_module(assignment_id: str) -> str:
@@ -258,7 +260,7 @@ def judge_cells(
     verdicts = {}
     for gid, plan in plans.items():
         outcome = in_kernel.get(gid, Verdict("error", "the cell did not run"))
-        if outcome.status == "timeout" or outcome.message.startswith("the kernel died"):
+        if outcome.decided_by_kernel:
             verdicts[gid] = outcome
         elif plan.kind == "visible":
             verdicts[gid] = judge_visible(plan, records.get(gid), outcome)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from autograder.grading import STATUSES, SubmissionGrade
+from autograder.results import STATUSES, SubmissionGrade
 from autograder.safe_text import for_csv, for_terminal
 
 GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "note", "feedback"]

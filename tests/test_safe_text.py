@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import CellGrade, SubmissionGrade
+from autograder.results import CellGrade, SubmissionGrade
 from autograder.reports import ProgressBar, summary_table, write_reports
 from autograder.safe_text import for_csv, for_html, for_terminal, from_csv
 

@@ -1,0 +1,204 @@
+"""Recording grades in nbgrader's gradebook: nbgrader's own ``autograde`` scores and records
+each submission, with the sandboxed run's outputs and the grader's verdicts in place of its own
+execution (:class:`SandboxExecute`). Only the grader's process writes the gradebook."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    LimitOutput,
+    NbGraderPreprocessor,
+    SaveAutoGrades,
+)
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from autograder.course import COURSE_ID
+from autograder.judging import Verdict, verdict_outputs
+
+
+@event.listens_for(Engine, "connect")
+def _quick_sqlite(connection, _record) -> None:
+    """SQLite gradebooks in WAL mode: a commit need not wait for the disk (a crash of this
+    process still loses nothing committed), and readers never block the one writer."""
+    if type(connection).__module__.startswith("sqlite3"):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+#: (student_id, assignment_id) to (executed notebook, verdicts), for :class:`SandboxExecute`.
+JUDGED: dict[tuple[str, str], tuple[nbformat.NotebookNode, dict[str, Verdict]]] = {}
+
+
+class SandboxExecute(NbGraderPreprocessor):
+    """Takes the place of nbgrader's ``Execute``: fills in the outputs of the sandboxed run and
+    the grader's verdicts, so that nbgrader scores and records them as usual."""
+
+    def preprocess(self, nb, resources):
+        key = (resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
+        executed, verdicts = JUDGED[key]
+        ours = [c.source for c in nb.cells]
+        theirs = [c.source for c in executed.cells]
+        if ours != theirs:
+            raise RuntimeError("the notebook changed between execution and scoring")
+        for cell, done in zip(nb.cells, executed.cells, strict=True):
+            if cell.cell_type != "code":
+                continue
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in verdicts:
+                cell.outputs = verdict_outputs(verdicts[gid])
+            else:
+                cell.outputs = done.get("outputs", [])
+            cell.execution_count = done.get("execution_count")
+        return nb, resources
+
+
+#: nbgrader's autograde preprocessors with the sandboxed execution in place of ``Execute``.
+AUTOGRADE_PREPROCESSORS = [
+    SandboxExecute,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+
+def recorded_scores(db_url: str, student_id: str, assignment_id: str) -> dict:
+    """Grade id to ``(score, max_score)`` as the gradebook holds them (empty if none)."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            graded = gb.find_submission_notebook(assignment_id, assignment_id, student_id)
+        except MissingEntry:
+            return {}
+        return {g.name: (g.score, g.max_score) for g in graded.grades}
+
+
+@dataclass
+class RecordedCell:
+    """One grade cell as the gradebook holds it.
+
+    ``score`` is what nbgrader counts (formgrader's manual score when there is one, else the
+    autograder's, plus any extra credit); ``manual`` is the manual score or ``None``.
+    """
+
+    score: float
+    max_score: float
+    auto_score: float | None
+    manual: float | None
+
+
+@dataclass
+class RecordedSubmission:
+    """One submission as the gradebook holds it: the record every output is written from."""
+
+    student_id: str
+    assignment: str
+    cells: dict[str, RecordedCell] = field(default_factory=dict)
+    timestamp: datetime.datetime | None = None
+    seconds_late: float = 0.0
+    penalty: float = 0.0
+
+
+def recorded_course(db_url: str) -> list[RecordedSubmission]:
+    """Every submission of every assignment in the gradebook, with its grades and lateness.
+
+    This is what ``nbgrader export`` and formgrader show: the reports are written from it, so
+    that a manual grade, an earlier batch or another grader's work is never lost or contradicted.
+    """
+    found = []
+    with Gradebook(db_url, COURSE_ID) as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                record = RecordedSubmission(
+                    submission.student.id,
+                    assignment.name,
+                    timestamp=submission.timestamp,
+                    seconds_late=float(submission.total_seconds_late or 0.0),
+                    penalty=float(submission.late_submission_penalty or 0.0),
+                )
+                for notebook in submission.notebooks:
+                    for g in notebook.grades:
+                        record.cells[g.name] = RecordedCell(
+                            float(g.score or 0.0),
+                            float(g.max_score or 0.0),
+                            g.auto_score,
+                            g.manual_score,
+                        )
+                found.append(record)
+    return found
+
+
+def drop_manual_grades(db_url: str, student_id: str, assignment_id: str) -> int:
+    """Forget the manual scores of one submission (``grade --reset-manual``).
+
+    Returns
+    -------
+    int
+        How many manual scores were dropped.
+    """
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            graded = gb.find_submission_notebook(assignment_id, assignment_id, student_id)
+        except MissingEntry:
+            return 0
+        dropped = 0
+        for grade in graded.grades:
+            if grade.manual_score is not None:
+                grade.manual_score = None
+                grade.needs_manual_grade = False
+                dropped += 1
+        gb.db.commit()
+        return dropped
+
+
+def set_due_date(db_url: str, assignment_id: str, due: datetime.datetime | None) -> None:
+    """Record an assignment's due date (naive UTC, as nbgrader stores it)."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        gb.update_or_create_assignment(assignment_id, duedate=due)
+
+
+def apply_lateness(
+    db_url: str,
+    config,
+    student_id: str,
+    assignment_id: str,
+    timestamp: datetime.datetime | None,
+    extension: datetime.timedelta | None,
+    set_extension: bool = True,
+) -> None:
+    """Record a submission's time and extension, then let nbgrader's late-submission plugin
+    (``AssignLatePenalties``, configured by ``config``) set its penalty.
+
+    Runs for every submission of a batch, graded or resumed, so that a due date, an extension
+    or a penalty setting changed since the last run counts without running anyone's code again.
+    With ``set_extension`` false the gradebook's extension (``nbgrader db``, formgrader) stays.
+    """
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            submission = gb.find_submission(assignment_id, student_id)
+        except MissingEntry:
+            return  # never recorded (grading failed): there is nothing to penalise
+        if timestamp is not None:
+            submission.timestamp = timestamp
+        if set_extension:
+            submission.extension = extension
+        gb.db.commit()
+    resources = {
+        "nbgrader": {
+            "notebook": assignment_id,
+            "assignment": assignment_id,
+            "student": student_id,
+            "db_url": db_url,
+        }
+    }
+    AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
