@@ -162,7 +162,13 @@ class Replayer(checks.CallTransport):
             raise checks.CheckFailure(f"{name}: unreadable result from your notebook.") from err
         after = after if isinstance(after, dict) else {}
         inputs = {k: after.get(k, snapshots[k]) for k in snapshots}
-        return checks.Call(func_name=name, output=output, inputs=inputs, snapshots=snapshots)
+        return checks.Call(
+            func_name=name,
+            output=output,
+            inputs=inputs,
+            snapshots=snapshots,
+            global_random=record.get("global_random") is True,
+        )
 
 
 @contextlib.contextmanager

@@ -105,7 +105,7 @@ def variant(func, name):
 VARIANTS = [*OUTPUT_VARIANTS, "changes its first array input", "raises"]
 
 
-@pytest.mark.parametrize(("module", "function"), GRADED, ids=[f for _, f in GRADED])
+@pytest.mark.parametrize(("module", "function"), GRADED, ids=[f"{m}.{f}" for m, f in GRADED])
 def test_visible_checks_judge_alike_in_the_kernel_and_at_grading(module, function):
     reference = getattr(importlib.import_module(f"autograder.reference.{module}"), function)
     verdicts = {}

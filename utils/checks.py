@@ -55,12 +55,16 @@ class Call:
         Argument name to the object that was passed (possibly changed by the function).
     snapshots : dict
         Argument name to a deep copy taken before the call.
+    global_random : bool
+        Whether NumPy's global random state (``np.random.seed``, ``np.random.randn``...)
+        changed during the call: a function given an ``rng`` must leave it alone.
     """
 
     func_name: str
     output: Any
     inputs: dict[str, Any] = field(default_factory=dict)
     snapshots: dict[str, Any] = field(default_factory=dict)
+    global_random: bool = False
 
 
 def describe(value: Any) -> str:
@@ -146,11 +150,26 @@ def call_here(func: Callable, args: tuple, kwargs: dict, where: str = "") -> Cal
     name = getattr(func, "__name__", "the function")
     inputs = _bind_names(func, args, kwargs)
     snapshots = {k: copy.deepcopy(v) for k, v in inputs.items()}
+    # A fresh global random state before the call: after np.random.seed(2) in an earlier
+    # call, the state may already be what np.random.seed(2) and the same draws leave behind.
+    saved = np.random.get_state()
+    marker = np.random.RandomState().get_state()
+    np.random.set_state(marker)
     try:
         output = func(*args, **kwargs)
     except Exception as err:  # any error of the student's code becomes a readable message
         raise failure_for(name, type(err).__name__, str(err), where) from err
-    return Call(func_name=name, output=output, inputs=inputs, snapshots=snapshots)
+    finally:
+        global_random = not _same(list(marker), list(np.random.get_state()))
+        if not global_random:
+            np.random.set_state(saved)  # untouched: give the student's state back
+    return Call(
+        func_name=name,
+        output=output,
+        inputs=inputs,
+        snapshots=snapshots,
+        global_random=global_random,
+    )
 
 
 def failure_for(func_name: str, error_type: str, message: str, where: str = "") -> CheckFailure:
@@ -850,6 +869,68 @@ def expect_at_least(
     if hint:
         message += f" {hint[0].upper()}{hint[1:]}."
     raise CheckFailure(message)
+
+
+#: How a message names a function that does not take its random numbers from ``rng``.
+GLOBAL_RANDOM = "draws from np.random / reseeds it: draw from rng"
+
+
+def expect_own_rng(run: Call, *, where: str = "") -> None:
+    """Check that a function given an ``rng`` left NumPy's global random state alone.
+
+    ``np.random.seed(2)`` inside the function gives the same numbers whatever ``rng`` is, and
+    ``np.random.randn`` changes the global state; both show as a change of that state during
+    the call (recorded by :func:`call`).
+
+    Parameters
+    ----------
+    run : Call
+        The result of :func:`call`.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    if not run.global_random:
+        return
+    suffix = f" {where}" if where else ""
+    raise CheckFailure(
+        f"{run.func_name} {GLOBAL_RANDOM}{suffix}. It changed NumPy's global random state "
+        f"(np.random.seed, np.random.randn, ...): take every random number from the `rng` "
+        f"argument (rng.standard_normal(...)), here and in the functions it calls, and leave "
+        f"np.random alone."
+    )
+
+
+def expect_seed_matters(
+    func_name: str,
+    var: str,
+    first: Any,
+    other: Any,
+    *,
+    where: str = "",
+) -> None:
+    """Check that generators of two different seeds gave different random draws.
+
+    A function that ignores ``rng`` (a fixed ``np.random.seed`` or ``default_rng(1)`` inside)
+    returns the same numbers whatever generator it is given.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the value's name.
+    first, other : array_like
+        The value returned for a generator of one seed and for one of another seed.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    if not is_close(first, other, rtol=1e-12, atol=0.0):
+        return
+    suffix = f" {where}" if where else ""
+    raise CheckFailure(
+        f"{func_name}: generators of two different seeds gave the same `{var}`{suffix}, so "
+        f"the numbers do not come from `rng`: the function {GLOBAL_RANDOM} (the `rng` "
+        f"argument, passed on as `rng=rng`), never a fixed np.random.seed(...) or "
+        f"default_rng(seed) inside."
+    )
 
 
 def expect_reproducible(

@@ -166,6 +166,7 @@ def _judge_initialize(case: Case, run: checks.Call) -> None:
     n_x, n_h, n_y = case.args
     parameters = run.output
     _expect_parameters(name, parameters, n_x, n_h, n_y)
+    checks.expect_own_rng(run, where=case.where)
     checks.expect_unchanged(run)
     for key in ("b1", "b2"):
         checks.expect_close(
@@ -557,6 +558,7 @@ def _judge_nn_model(case: Case, run: checks.Call) -> None:
     X, Y, n_h = case.args
     parameters = run.output
     _expect_parameters(name, parameters, X.shape[0], n_h, 1)
+    checks.expect_own_rng(run, where=case.where)
     checks.expect_unchanged(run)
     for key in PARAMETER_KEYS:
         checks.expect_finite(name, key, parameters[key], where=case.where)

@@ -170,6 +170,7 @@ def check_initialize_parameters(initialize_parameters):
         run = checks.call(initialize_parameters, 2, 4, 1, **kwargs)
         parameters = run.output
         _expect_parameters(name, parameters, 2, 4, 1)
+        checks.expect_own_rng(run)
         for key in ("b1", "b2"):
             checks.expect_close(
                 name,
@@ -195,11 +196,16 @@ def check_initialize_parameters(initialize_parameters):
             mistakes={"uniform draws (rng.random) instead of normal ones (randn)": 0.005},
         )
     checks.expect_distinct_rows(name, "W1", parameters["W1"])
-    # The same seed must give the same parameters: every draw comes from `rng`.
+    # Every draw comes from `rng`: the same seed gives the same parameters, another seed others.
     again = checks.call(initialize_parameters, 50, 40, 3, rng=np.random.default_rng(2)).output
     _expect_parameters(name, again, 50, 40, 3)
+    other = checks.call(initialize_parameters, 50, 40, 3, rng=np.random.default_rng(3)).output
+    _expect_parameters(name, other, 50, 40, 3)
     for key in ("W1", "W2"):
         checks.expect_reproducible(name, key, parameters[key], again[key])
+        checks.expect_seed_matters(
+            name, key, parameters[key], other[key], where="for seeds 2 and 3"
+        )
     checks.all_passed(name)
 
 
@@ -547,13 +553,19 @@ def check_nn_model(nn_model):
     run = checks.call(nn_model, X, Y, 3, num_iterations=20, rng=np.random.default_rng(5))
     parameters = run.output
     _expect_parameters(name, parameters, 2, 3, 1)
+    checks.expect_own_rng(run)
     checks.expect_unchanged(run)
     for key in ("W1", "b1", "W2", "b2"):
         checks.expect_finite(name, key, parameters[key])
     again = checks.call(nn_model, X, Y, 3, num_iterations=20, rng=np.random.default_rng(5)).output
     _expect_parameters(name, again, 2, 3, 1)
+    other = checks.call(nn_model, X, Y, 3, num_iterations=20, rng=np.random.default_rng(8)).output
+    _expect_parameters(name, other, 2, 3, 1)
     for key in ("W1", "W2"):
         checks.expect_reproducible(name, key, parameters[key], again[key])
+        checks.expect_seed_matters(
+            name, key, parameters[key], other[key], where="for seeds 5 and 8"
+        )
 
     # A 1-D task: class 0 for x in [-1, 1], class 1 for x in [2, 3]. One tanh unit suffices;
     # untrained parameters (boundary at x = 0) get at most 71 % right.

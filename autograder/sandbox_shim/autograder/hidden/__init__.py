@@ -63,6 +63,7 @@ class _Recorder(checks.CallTransport):
                     "names": names,
                     "output": transfer.encode(run.output, RECORD_LIMIT),
                     "inputs": transfer.encode(run.inputs, RECORD_LIMIT),
+                    "global_random": bool(run.global_random),
                 }
             )
         except transfer.TooLarge as err:
