@@ -148,7 +148,9 @@ class Replayer(checks.CallTransport):
             raise checks.CheckFailure(f"{name}: unreadable result from your notebook.")
         if "error" in record:
             error_type, message = (list(record["error"]) + ["Error", ""])[:2]
-            raise checks.failure_for(name, str(error_type), str(message), where)
+            detail = record.get("detail")
+            detail = {str(k): v for k, v in detail.items()} if isinstance(detail, dict) else {}
+            raise checks.failure_for(name, str(error_type), str(message), where, detail)
         if "too_large" in record:
             raise checks.CheckFailure(f"{name} returned far more data than expected {where}.")
         names = [str(n) for n in record.get("names", [])]
@@ -241,6 +243,26 @@ def _did_not_run(what: str, fallback: Verdict) -> Verdict:
     return Verdict("error", f"{what} (was the cell changed, or did the notebook stop early?)")
 
 
+#: Errors Python raises when it cannot even read a cell (nothing in it is defined).
+UNPARSABLE = ("SyntaxError", "IndentationError", "TabError")
+
+
+def _unparsed_functions(
+    plans: dict[str, GradeCellPlan], in_kernel: dict[str, Verdict]
+) -> dict[str, str]:
+    """Graded function to the syntax error of its solution cell, for cells Python could not read.
+
+    The solution cell of ``f`` has the grade id ``f``; its outcome is in ``in_kernel`` when the
+    grader reports solution cells too.
+    """
+    functions = {p.function for p in plans.values() if p.function}
+    return {
+        f: in_kernel[f].message
+        for f in functions
+        if f in in_kernel and in_kernel[f].message.startswith(UNPARSABLE)
+    }
+
+
 def judge_cells(
     plans: dict[str, GradeCellPlan],
     cases: dict[str, list[Case]],
@@ -262,16 +284,28 @@ def judge_cells(
         cell; otherwise it only explains missing records, or judges cells of kind "kernel").
     """
     verdicts = {}
+    unparsed = _unparsed_functions(plans, in_kernel)
     for gid, plan in plans.items():
         outcome = in_kernel.get(gid, Verdict("error", "the cell did not run"))
         if outcome.status == "timeout" or outcome.message.startswith("the kernel died"):
             verdicts[gid] = outcome
+        elif plan.function in unparsed:
+            verdicts[gid] = Verdict(
+                "error",
+                f"{plan.function}: the cell that defines it does not run: "
+                f"{unparsed[plan.function]}. Fix that line and run the cell again.",
+            )
         elif plan.kind == "visible":
             verdicts[gid] = judge_visible(plan, records.get(gid), outcome)
         elif plan.kind == "hidden":
             verdicts[gid] = judge_hidden(plan, cases.get(gid, []), records.get(gid), outcome)
         else:
             verdicts[gid] = outcome
+    # A function that calls one whose cell did not compile fails with a NameError: say why.
+    for verdict in verdicts.values():
+        for function, error in unparsed.items():
+            if f"name '{function}' is not defined" in verdict.message:
+                verdict.message += f" (the cell that defines {function} does not run: {error})"
     # Visible points need the hidden checks of the same function to pass too.
     hidden_of = {p.function: gid for gid, p in plans.items() if p.kind == "hidden"}
     for gid, plan in plans.items():

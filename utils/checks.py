@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import inspect
 import numbers
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +35,48 @@ RTOL = 1e-6
 ATOL = 1e-9
 
 
+#: Whether a failed check shows Python's whole traceback (see :func:`show_full_tracebacks`).
+_full_tracebacks = False
+
+
+def show_full_tracebacks(on: bool = True) -> None:
+    """Show the whole traceback of failed checks, through the checks' own code, from now on.
+
+    By default a failed check shows only its message (and the student's line that raised);
+    ``show_full_tracebacks()`` then ``%tb`` shows the last one in full.
+
+    Parameters
+    ----------
+    on : bool
+        ``False`` goes back to the short form.
+    """
+    global _full_tracebacks
+    _full_tracebacks = bool(on)
+
+
 class CheckFailure(AssertionError):
-    """A check found a wrong answer; its message is meant for the student."""
+    """A check found a wrong answer; its message is meant for the student.
+
+    In IPython it shows as its message alone: the checks' own source and the chained
+    traceback of the student's exception are noise to a student (and the checks' source
+    would show hints of the fix). The message already names the student's line that raised.
+    """
+
+    @property
+    def _render_traceback_(self):
+        # IPython calls this to print the exception; an AttributeError here makes it print
+        # the ordinary full traceback instead.
+        if _full_tracebacks:
+            raise AttributeError("_render_traceback_")
+        return self._short_traceback
+
+    def _short_traceback(self) -> list[str]:
+        lines = str(self).splitlines() or [""]
+        return [
+            f"\x1b[0;31mCheckFailure\x1b[0m: {lines[0]}",
+            *lines[1:],
+            "\x1b[2m(the full traceback: utils.checks.show_full_tracebacks(), then %tb)\x1b[0m",
+        ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,7 +199,10 @@ def call_here(func: Callable, args: tuple, kwargs: dict, where: str = "") -> Cal
     try:
         output = func(*args, **kwargs)
     except Exception as err:  # any error of the student's code becomes a readable message
-        raise failure_for(name, type(err).__name__, str(err), where) from err
+        detail = raise_detail(func, err, inputs)
+        failure = failure_for(name, type(err).__name__, str(err), where, detail)
+        failure.detail = detail
+        raise failure from err
     finally:
         global_random = not _same(list(marker), list(np.random.get_state()))
         if not global_random:
@@ -172,7 +216,93 @@ def call_here(func: Callable, args: tuple, kwargs: dict, where: str = "") -> Cal
     )
 
 
-def failure_for(func_name: str, error_type: str, message: str, where: str = "") -> CheckFailure:
+def _library_roots() -> tuple[str, ...]:
+    """Folders whose code is not the student's: Python, installed packages, these checks."""
+    import sysconfig
+    from pathlib import Path
+
+    roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.add(str(Path(__file__).resolve().parent))
+    return tuple(sorted(str(Path(r).resolve()) + "/" for r in roots))
+
+
+def _is_stub(func: Callable) -> bool | None:
+    """Whether ``func``'s body is only ``raise NotImplementedError()`` (None: cannot tell)."""
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    if not defs:
+        return None
+    body = defs[0].body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc
+    exc = exc.func if isinstance(exc, ast.Call) else exc
+    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+
+
+def raise_detail(func: Callable, err: BaseException, inputs: Mapping[str, Any]) -> dict:
+    """What a message needs to know about an exception raised by a student's function.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    err : BaseException
+        What it raised.
+    inputs : mapping
+        Argument name to the value passed.
+
+    Returns
+    -------
+    dict
+        ``line``: the source of the student's own line that raised (the deepest frame outside
+        Python, NumPy and these checks), ``where_line``: the function and line number of that
+        frame, ``stub``: whether the function is still the release's stub, ``options``: the
+        arguments that select a case (strings, numbers), as ``name=value`` text.
+    """
+    import traceback
+
+    roots = _library_roots()
+    frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is call_here itself
+    own = [
+        f
+        for f in frames
+        if not os.path.realpath(f.filename).startswith(roots) or "ipykernel" in f.filename
+    ]
+    detail: dict[str, Any] = {"line": "", "where_line": "", "stub": False, "options": ""}
+    if own:
+        frame = own[-1]
+        detail["line"] = (frame.line or "").strip()
+        detail["where_line"] = f"in {frame.name}, line {frame.lineno}"
+    if isinstance(err, NotImplementedError):
+        stub = _is_stub(func)
+        # Without the source, a bare NotImplementedError raised at the top of the function
+        # itself is taken for the stub.
+        detail["stub"] = stub if stub is not None else (not str(err) and len(own) <= 1)
+    options = [
+        f"{k}={v!r}"
+        for k, v in inputs.items()
+        if isinstance(v, str) or (isinstance(v, numbers.Real) and not isinstance(v, bool))
+    ]
+    detail["options"] = ", ".join(options)
+    return detail
+
+
+def failure_for(
+    func_name: str,
+    error_type: str,
+    message: str,
+    where: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> CheckFailure:
     """The check failure that reports an exception raised by a student's function.
 
     Parameters
@@ -183,11 +313,27 @@ def failure_for(func_name: str, error_type: str, message: str, where: str = "") 
         The exception's type name and text.
     where : str
         Where the inputs came from.
+    detail : mapping, optional
+        What :func:`raise_detail` found: the student's line, whether the function is a stub,
+        the arguments that select a case.
     """
+    detail = dict(detail or {})
+    line = str(detail.get("line") or "")
+    suffix = f" {where}" if where else ""
     if error_type == "NotImplementedError":
+        if detail.get("stub", True):
+            return CheckFailure(
+                f"{func_name} is not implemented yet: replace `raise NotImplementedError()` "
+                f"with your code."
+            )
+        options = str(detail.get("options") or "")
+        unsaid = ", ".join(o for o in options.split(", ") if o and o not in where)
+        case = f" for {unsaid}" if unsaid else ""
+        text = f": {message}" if message else ""
         return CheckFailure(
-            f"{func_name} is not implemented yet: replace `raise NotImplementedError()` "
-            f"with your code."
+            f"{func_name} raised NotImplementedError{case}{suffix}{text}. Your function does "
+            f"not handle {options or 'this case'} yet: add the branch for it."
+            + (f"\n  {detail.get('where_line', '')}: {line}" if line else "")
         )
     hint = ""
     if error_type == "ValueError" and "broadcast" in message:
@@ -195,8 +341,16 @@ def failure_for(func_name: str, error_type: str, message: str, where: str = "") 
             " Shapes that do not broadcast often come from a rank-1 array, for example"
             " np.sum or np.linalg.norm without keepdims=True, or a missing transpose."
         )
-    suffix = f" {where}" if where else ""
-    return CheckFailure(f"{func_name} raised {error_type}{suffix}: {message}.{hint}")
+    if error_type == "AssertionError" and not message and line.startswith("assert"):
+        # A bare assert says nothing; its source line does.
+        return CheckFailure(
+            f"{func_name} raised AssertionError{suffix}: `{line}` is false "
+            f"({detail.get('where_line', '')})."
+        )
+    text = f"{func_name} raised {error_type}{suffix}: {message}.{hint}"
+    if line:
+        text += f"\n  {detail.get('where_line', '')}: {line}"
+    return CheckFailure(text)
 
 
 class CallTransport:

@@ -55,7 +55,8 @@ class _Recorder(checks.CallTransport):
         except checks.CheckFailure as failure:
             cause = failure.__cause__
             error = [type(cause).__name__, str(cause)] if cause else ["Error", str(failure)]
-            _add({"names": names, "error": error})
+            detail = getattr(failure, "detail", None)
+            _add({"names": names, "error": error, "detail": detail if cause else None})
             raise
         try:
             _add(
