@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.hidden.framework import Case, HiddenCheck
+from autograder.hidden.framework import Case, HiddenCheck, case_family
 from utils import checks, transfer
 
 VISIBLE_CALL = re.compile(r"^\s*(\w+)\.check_(\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
@@ -49,6 +49,7 @@ class GradeCellPlan:
     kind: str
     module: str = ""
     function: str = ""
+    points: float = 0.0
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Verdict:
     status: str  # passed, failed, error, timeout
     message: str = ""
     printed: str = ""
+    #: Points earned by a cell that failed in part (some case families passed); None: all or
+    #: nothing by status.
+    partial: float | None = None
 
 
 def assignment_module(assignment_id: str) -> str:
@@ -77,14 +81,15 @@ def plan_grade_cells(source_notebook: Path) -> dict[str, GradeCellPlan]:
         gid = meta["grade_id"]
         hidden = HIDDEN_CALL.search(cell.source)
         visible = VISIBLE_CALL.search(cell.source)
+        points = float(meta.get("points") or 0.0)
         if hidden:
-            plans[gid] = GradeCellPlan(gid, "hidden", hidden.group(1), hidden.group(3))
+            plans[gid] = GradeCellPlan(gid, "hidden", hidden.group(1), hidden.group(3), points)
         elif visible:
             plans[gid] = GradeCellPlan(
-                gid, "visible", assignment_module(assignment), visible.group(2)
+                gid, "visible", assignment_module(assignment), visible.group(2), points
             )
         else:
-            plans[gid] = GradeCellPlan(gid, "kernel")
+            plans[gid] = GradeCellPlan(gid, "kernel", points=points)
     return plans
 
 
@@ -221,16 +226,42 @@ def judge_hidden(
     if not records or len(records) != len(cases):
         return _did_not_run(f"the hidden checks of {plan.function} did not run", fallback)
     check = hidden_check(plan.module, plan.function)
+    families = [case_family(c) for c in cases]
+    order = list(dict.fromkeys(families))
+    failed: dict[str, Verdict] = {}
+    for case, record, family in zip(cases, records, families, strict=True):
+        if family in failed:
+            continue  # the family's share is lost; cases judged as a group may need the others
 
-    def run():
-        for case, record in zip(cases, records, strict=True):
+        def run(case=case, record=record):
             args, kwargs = case.materialise()
             with _replaying([record]):
                 result = checks.call(_Placeholder(plan.function), *args, where=case.where, **kwargs)
             check.judge(case, result)
-        print(f"Hidden checks of {plan.function} passed.")
 
-    return _judged(run)
+        verdict = _judged(run)
+        if verdict.status != "passed":
+            failed[family] = verdict
+    if not failed:
+        return Verdict("passed")
+    first = next(iter(failed.values()))
+    passed = [f for f in order if f not in failed]
+    if not passed:
+        return first
+    share = plan.points * len(passed) / len(order)
+    return Verdict(
+        "failed",
+        f"{first.message}\n(partial credit: {_points(share)} of {_points(plan.points)} points, "
+        f"for {len(passed)} of {len(order)} case families: passed {', '.join(passed)}; "
+        f"failed {', '.join(failed)}.)",
+        first.printed,
+        partial=share,
+    )
+
+
+def _points(value: float) -> str:
+    """``1.5`` -> ``"1.5"``, ``2.0`` -> ``"2"``."""
+    return f"{value:.4g}"
 
 
 def _did_not_run(what: str, fallback: Verdict) -> Verdict:
@@ -311,7 +342,9 @@ def judge_cells(
     for gid, plan in plans.items():
         partner = hidden_of.get(plan.function)
         if plan.kind == "visible" and verdicts[gid].status == "passed" and partner:
-            if verdicts[partner].status != "passed":
+            # Only a function that earns nothing on new inputs loses its visible points: a
+            # function right for tanh and wrong for relu keeps them.
+            if verdicts[partner].status != "passed" and not verdicts[partner].partial:
                 verdicts[gid] = Verdict(
                     "failed",
                     f"the visible checks of {plan.function} pass, but its hidden checks do not: "
@@ -326,6 +359,18 @@ def verdict_outputs(verdict: Verdict) -> list:
     outputs = []
     if verdict.printed:
         outputs.append(nbformat.v4.new_output("stream", name="stdout", text=verdict.printed))
+    if verdict.status != "passed" and verdict.partial:
+        # nbgrader gives partial credit for a grade cell whose result is a number of points
+        # (nbgrader.utils.determine_grade); an error output would give 0.
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=verdict.message))
+        outputs.append(
+            nbformat.v4.new_output(
+                "execute_result",
+                data={"text/plain": _points(verdict.partial)},
+                execution_count=None,
+            )
+        )
+        return outputs
     if verdict.status != "passed":
         ename = {"timeout": "CellTimeoutError", "failed": "CheckFailure"}.get(
             verdict.status, "GradingError"

@@ -34,9 +34,13 @@ def _elementwise_cases(rng: np.random.Generator) -> list[Case]:
     Z = rng.normal(0, 4, size=(n, m))
     Z[0, 0], Z[-1, -1] = 40.0, -40.0
     return [
-        Case((float(rng.normal()),), where="on a random scalar"),
-        Case((Z,), where=f"on a random {shape_text(n, m)} input"),
-        Case((rng.normal(size=(1, m)),), where=f"on a random {shape_text(1, m)} input"),
+        Case((float(rng.normal()),), where="on a random scalar", context={"family": "a scalar"}),
+        Case((Z,), where=f"on a random {shape_text(n, m)} input", context={"family": "arrays"}),
+        Case(
+            (rng.normal(size=(1, m)),),
+            where=f"on a random {shape_text(1, m)} input",
+            context={"family": "arrays"},
+        ),
     ]
 
 
@@ -51,8 +55,12 @@ def _flatten_cases(rng: np.random.Generator) -> list[Case]:
     grey = tuple(int(s) for s in rng.integers(2, 7, size=3))
     colour = (*(int(s) for s in rng.integers(2, 6, size=3)), 3)
     return [
-        Case((rng.random(shape),), where=f"on random images of shape {shape}")
-        for shape in (grey, colour)
+        Case(
+            (rng.random(shape),),
+            where=f"on random images of shape {shape}",
+            context={"family": family},
+        )
+        for shape, family in ((grey, "images (m, h, w)"), (colour, "images (m, h, w, c)"))
     ]
 
 

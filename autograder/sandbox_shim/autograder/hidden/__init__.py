@@ -84,9 +84,7 @@ def _run_hidden(module: str, name: str, func) -> None:
             checks.call(func, *args, where=case["where"], **kwargs)
         except checks.CheckFailure:
             pass  # recorded; the grader reports it
-    print(
-        f"Hidden checks of {name}: outputs recorded; the grader compares them with the reference."
-    )
+    # Nothing printed: a hidden-check cell has no output of its own (the grader fills it in).
 
 
 class _HiddenChecks(types.ModuleType):
