@@ -661,7 +661,9 @@ def expect_close(
 
 
 def expect_binary(func_name: str, var: str, value: np.ndarray) -> None:
-    """Check that every entry of ``value`` is 0 or 1 (predictions, labels).
+    """Check that every entry of ``value`` is the number 0 or 1 (predictions, labels).
+
+    Booleans are refused: the notebooks ask for numbers (``(A > 0.5).astype(float)``).
 
     Parameters
     ----------
@@ -670,6 +672,14 @@ def expect_binary(func_name: str, var: str, value: np.ndarray) -> None:
     value : ndarray
         The array to check; its shape was checked before.
     """
+    if np.asarray(value).dtype == bool:
+        # The notebooks ask for numbers: booleans print as True/False, and arithmetic such as
+        # np.mean(Y_prediction == Y) * 100 reads differently on them.
+        raise CheckFailure(
+            f"{func_name}: `{var}` should hold the numbers 0 and 1, got booleans (True/False). "
+            f"A comparison such as A > 0.5 gives booleans: .astype(float) turns them into 0.0 "
+            f"and 1.0."
+        )
     values = np.unique(np.asarray(value))
     if not np.all(np.isin(values, (0, 1))):
         shown = values[:6].tolist()
