@@ -341,6 +341,22 @@ def failure_for(
             " Shapes that do not broadcast often come from a rank-1 array, for example"
             " np.sum or np.linalg.norm without keepdims=True, or a missing transpose."
         )
+    elif error_type == "TypeError" and "converted to Python scalars" in message:
+        hint = (
+            " The math module (math.exp, math.log...) takes one number only: on arrays use"
+            " NumPy's element-wise functions (np.exp, np.log...)."
+        )
+    elif error_type == "TypeError" and "has no len()" in message:
+        hint = (
+            " The function is also given a single number, which has no length: instead of a"
+            " loop over len(...), use NumPy's element-wise operations, which work on numbers"
+            " and arrays alike."
+        )
+    elif "for @" in message or "matmul" in message:
+        hint = (
+            " `@` is the matrix product; an element-wise product, such as s(1-s) taken entry"
+            " by entry, is written with `*`."
+        )
     if error_type == "AssertionError" and not message and line.startswith("assert"):
         # A bare assert says nothing; its source line does.
         return CheckFailure(
@@ -499,8 +515,8 @@ def expect_shape(
         message += " The result is transposed: check the order of the factors or a `.T`."
     elif value.ndim == 2 and len(shape) == 2 and got[0] == got[1] and shape[0] != shape[1]:
         message += (
-            " A square result often means broadcasting a (n,1) against a (1,n) array, or `*`"
-            " where a matrix product (np.dot or @) was meant."
+            " A square result often means broadcasting a (n,1) against a (1,n) array, or"
+            " mixing up the element-wise `*` and the matrix product (np.dot or @)."
         )
     raise CheckFailure(message)
 
@@ -653,10 +669,15 @@ def expect_close(
     message = f"{func_name}: `{var}` has wrong values{suffix}, max relative error {err:.2g}."
     if show_values:
         message += f"\n  expected: {_format(expected)}\n  got:      {_format(value)}"
-    for mistake, wrong in (mistakes or {}).items():
-        if is_close(value, wrong, rtol=max(rtol, 1e-6), atol=atol):
-            message += f"\n  This is what {mistake} gives."
-            break
+    # Every known mistake that gives these values is named: naming one of two would be a
+    # guess, and possibly the wrong one.
+    matching = [
+        mistake
+        for mistake, wrong in (mistakes or {}).items()
+        if is_close(value, wrong, rtol=max(rtol, 1e-6), atol=atol)
+    ]
+    if matching:
+        message += f"\n  This is what {' or '.join(matching)} gives."
     raise CheckFailure(message)
 
 

@@ -336,6 +336,14 @@ _BACKWARD_TINY_MISTAKES = {
 }
 
 
+def _with_slope(X, Y, parameters, slope):
+    """``(dW1, db1)`` of the tiny network when g'(Z1) is replaced by ``slope`` (a mistake)."""
+    m = X.shape[1]
+    dZ2 = _TINY["tanh"]["A2"] - Y
+    dZ1 = parameters["W2"].T @ dZ2 * slope
+    return dZ1 @ X.T / m, np.sum(dZ1, axis=1, keepdims=True) / m
+
+
 def _tiny_case(activation):
     """The tiny network's inputs, and the keyword arguments selecting ``activation``."""
     X, Y, parameters = _tiny()
@@ -422,12 +430,23 @@ def check_backward_propagation(backward_propagation):
         grads = run.output
         checks.expect_keys(name, "grads", grads, ("dW1", "db1", "dW2", "db2"))
         hint = "np.sum without keepdims=True"
+        m = X.shape[1]
+        axis0 = "np.sum over axis=0 (over the units) where axis=1 (over the examples) was meant"
+        axis_mistakes = {axis0: (1, m), f"{axis0}, without keepdims=True": (m,)}
         checks.expect_shape(name, "dW1", grads["dW1"], (3, 2))
-        checks.expect_shape(name, "db1", grads["db1"], (3, 1), rank1_hint=hint)
+        checks.expect_shape_with_mistakes(
+            name, "db1", grads["db1"], (3, 1), mistakes=axis_mistakes, rank1_hint=hint
+        )
         checks.expect_shape(name, "dW2", grads["dW2"], (1, 3))
-        checks.expect_shape(name, "db2", grads["db2"], (1, 1), rank1_hint=hint)
+        checks.expect_shape_with_mistakes(
+            name, "db2", grads["db2"], (1, 1), mistakes=axis_mistakes, rank1_hint=hint
+        )
         checks.expect_unchanged(run)
-        known = _BACKWARD_TINY_MISTAKES[activation]
+        known = dict(_BACKWARD_TINY_MISTAKES[activation])
+        if activation == "tanh":
+            known["1 - A1 instead of 1 - A1**2 (tanh' is 1 - tanh(Z1)**2)"] = _with_slope(
+                X, Y, parameters, 1 - expected["A1"]
+            )
         for index, key in enumerate(("dW1", "db1")):
             mistakes = {mistake: values[index] for mistake, values in known.items()}
             mistakes["a missing 1/m"] = 4 * expected[key]
