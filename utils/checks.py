@@ -227,25 +227,37 @@ def _library_roots() -> tuple[str, ...]:
 
 
 def _is_stub(func: Callable) -> bool | None:
-    """Whether ``func``'s body is only ``raise NotImplementedError()`` (None: cannot tell)."""
-    import ast
-    import textwrap
+    """Whether ``func`` always raises ``NotImplementedError()``, as the release's stub does.
 
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
+    Read from the compiled code, not the source: in a kernel the source of a cell may be gone
+    or belong to another cell. The stub may follow given lines (``rng = ...``) and be followed
+    by given lines that never run (``return s``); what matters is that every path reaches the
+    bare ``raise NotImplementedError()``: no return, raise or jump past it comes before it. A
+    function that raises it only for an option it does not handle jumps past it for the others.
+    """
+    import dis
+
+    code = getattr(func, "__code__", None)
+    if code is None:
         return None
-    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-    if not defs:
-        return None
-    body = defs[0].body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]  # the docstring
-    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
-        return False
-    exc = body[0].exc
-    exc = exc.func if isinstance(exc, ast.Call) else exc
-    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    steps = [i for i in dis.get_instructions(code) if i.opname not in ("CACHE", "PRECALL")]
+    for index, step in enumerate(steps):
+        if step.opname == "LOAD_GLOBAL" and step.argval == "NotImplementedError":
+            after = [i.opname for i in steps[index + 1 : index + 3]]
+            if "RAISE_VARARGS" not in after or after[0] not in ("CALL", "RAISE_VARARGS"):
+                return False  # raised with a message, or not raised here
+            jumps = set(dis.hasjrel) | set(dis.hasjabs)
+            return not any(
+                before.opname.startswith("RETURN")
+                or before.opname == "RAISE_VARARGS"
+                or (
+                    before.opcode in jumps
+                    and isinstance(before.argval, int)
+                    and before.argval > step.offset
+                )
+                for before in steps[:index]
+            )
+    return False
 
 
 def raise_detail(func: Callable, err: BaseException, inputs: Mapping[str, Any]) -> dict:
