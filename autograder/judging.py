@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.hidden.framework import Case, HiddenCheck
+from autograder.hidden.framework import Case, HiddenCheck, case_family
 from utils import checks, transfer
 
 VISIBLE_CALL = re.compile(r"^\s*(\w+)\.check_(\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
@@ -49,6 +49,7 @@ class GradeCellPlan:
     kind: str
     module: str = ""
     function: str = ""
+    points: float = 0.0
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Verdict:
     status: str  # passed, failed, error, timeout
     message: str = ""
     printed: str = ""
+    #: Points earned by a cell that failed in part (some case families passed); None: all or
+    #: nothing by status.
+    partial: float | None = None
     #: The run's own problem (a timeout, a dead kernel, a flood) decides the cell.
     decided_by_kernel: bool = False
 
@@ -79,14 +83,15 @@ def plan_grade_cells(source_notebook: Path) -> dict[str, GradeCellPlan]:
         gid = meta["grade_id"]
         hidden = HIDDEN_CALL.search(cell.source)
         visible = VISIBLE_CALL.search(cell.source)
+        points = float(meta.get("points") or 0.0)
         if hidden:
-            plans[gid] = GradeCellPlan(gid, "hidden", hidden.group(1), hidden.group(3))
+            plans[gid] = GradeCellPlan(gid, "hidden", hidden.group(1), hidden.group(3), points)
         elif visible:
             plans[gid] = GradeCellPlan(
-                gid, "visible", assignment_module(assignment), visible.group(2)
+                gid, "visible", assignment_module(assignment), visible.group(2), points
             )
         else:
-            plans[gid] = GradeCellPlan(gid, "kernel")
+            plans[gid] = GradeCellPlan(gid, "kernel", points=points)
     return plans
 
 
@@ -150,7 +155,9 @@ class Replayer(checks.CallTransport):
             raise checks.CheckFailure(f"{name}: unreadable result from your notebook.")
         if "error" in record:
             error_type, message = (list(record["error"]) + ["Error", ""])[:2]
-            raise checks.failure_for(name, str(error_type), str(message), where)
+            detail = record.get("detail")
+            detail = {str(k): v for k, v in detail.items()} if isinstance(detail, dict) else {}
+            raise checks.failure_for(name, str(error_type), str(message), where, detail)
         if "too_large" in record:
             raise checks.CheckFailure(f"{name} returned far more data than expected {where}.")
         names = [str(n) for n in record.get("names", [])]
@@ -164,7 +171,13 @@ class Replayer(checks.CallTransport):
             raise checks.CheckFailure(f"{name}: unreadable result from your notebook.") from err
         after = after if isinstance(after, dict) else {}
         inputs = {k: after.get(k, snapshots[k]) for k in snapshots}
-        return checks.Call(func_name=name, output=output, inputs=inputs, snapshots=snapshots)
+        return checks.Call(
+            func_name=name,
+            output=output,
+            inputs=inputs,
+            snapshots=snapshots,
+            global_random=record.get("global_random") is True,
+        )
 
 
 @contextlib.contextmanager
@@ -215,16 +228,42 @@ def judge_hidden(
     if not records or len(records) != len(cases):
         return _did_not_run(f"the hidden checks of {plan.function} did not run", fallback)
     check = hidden_check(plan.module, plan.function)
+    families = [case_family(c) for c in cases]
+    order = list(dict.fromkeys(families))
+    failed: dict[str, Verdict] = {}
+    for case, record, family in zip(cases, records, families, strict=True):
+        if family in failed:
+            continue  # the family's share is lost; cases judged as a group may need the others
 
-    def run():
-        for case, record in zip(cases, records, strict=True):
+        def run(case=case, record=record):
             args, kwargs = case.materialise()
             with _replaying([record]):
                 result = checks.call(_Placeholder(plan.function), *args, where=case.where, **kwargs)
             check.judge(case, result)
-        print(f"Hidden checks of {plan.function} passed.")
 
-    return _judged(run)
+        verdict = _judged(run)
+        if verdict.status != "passed":
+            failed[family] = verdict
+    if not failed:
+        return Verdict("passed")
+    first = next(iter(failed.values()))
+    passed = [f for f in order if f not in failed]
+    if not passed:
+        return first
+    share = plan.points * len(passed) / len(order)
+    return Verdict(
+        "failed",
+        f"{first.message}\n(partial credit: {_points(share)} of {_points(plan.points)} points, "
+        f"for {len(passed)} of {len(order)} case families: passed {', '.join(passed)}; "
+        f"failed {', '.join(failed)}.)",
+        first.printed,
+        partial=share,
+    )
+
+
+def _points(value: float) -> str:
+    """``1.5`` -> ``"1.5"``, ``2.0`` -> ``"2"``."""
+    return f"{value:.4g}"
 
 
 def _did_not_run(what: str, fallback: Verdict) -> Verdict:
@@ -235,6 +274,26 @@ def _did_not_run(what: str, fallback: Verdict) -> Verdict:
             f"{what}: {fallback.message}",
         )
     return Verdict("error", f"{what} (was the cell changed, or did the notebook stop early?)")
+
+
+#: Errors Python raises when it cannot even read a cell (nothing in it is defined).
+UNPARSABLE = ("SyntaxError", "IndentationError", "TabError")
+
+
+def _unparsed_functions(
+    plans: dict[str, GradeCellPlan], in_kernel: dict[str, Verdict]
+) -> dict[str, str]:
+    """Graded function to the syntax error of its solution cell, for cells Python could not read.
+
+    The solution cell of ``f`` has the grade id ``f``; its outcome is in ``in_kernel`` when the
+    grader reports solution cells too.
+    """
+    functions = {p.function for p in plans.values() if p.function}
+    return {
+        f: in_kernel[f].message
+        for f in functions
+        if f in in_kernel and in_kernel[f].message.startswith(UNPARSABLE)
+    }
 
 
 def judge_cells(
@@ -258,22 +317,36 @@ def judge_cells(
         cell; otherwise it only explains missing records, or judges cells of kind "kernel").
     """
     verdicts = {}
+    unparsed = _unparsed_functions(plans, in_kernel)
     for gid, plan in plans.items():
         outcome = in_kernel.get(gid, Verdict("error", "the cell did not run"))
         if outcome.decided_by_kernel:
             verdicts[gid] = outcome
+        elif plan.function in unparsed:
+            verdicts[gid] = Verdict(
+                "error",
+                f"{plan.function}: the cell that defines it does not run: "
+                f"{unparsed[plan.function]}. Fix that line and run the cell again.",
+            )
         elif plan.kind == "visible":
             verdicts[gid] = judge_visible(plan, records.get(gid), outcome)
         elif plan.kind == "hidden":
             verdicts[gid] = judge_hidden(plan, cases.get(gid, []), records.get(gid), outcome)
         else:
             verdicts[gid] = outcome
+    # A function that calls one whose cell did not compile fails with a NameError: say why.
+    for verdict in verdicts.values():
+        for function, error in unparsed.items():
+            if f"name '{function}' is not defined" in verdict.message:
+                verdict.message += f" (the cell that defines {function} does not run: {error})"
     # Visible points need the hidden checks of the same function to pass too.
     hidden_of = {p.function: gid for gid, p in plans.items() if p.kind == "hidden"}
     for gid, plan in plans.items():
         partner = hidden_of.get(plan.function)
         if plan.kind == "visible" and verdicts[gid].status == "passed" and partner:
-            if verdicts[partner].status != "passed":
+            # Only a function that earns nothing on new inputs loses its visible points: a
+            # function right for tanh and wrong for relu keeps them.
+            if verdicts[partner].status != "passed" and not verdicts[partner].partial:
                 verdicts[gid] = Verdict(
                     "failed",
                     f"the visible checks of {plan.function} pass, but its hidden checks do not: "
@@ -288,6 +361,18 @@ def verdict_outputs(verdict: Verdict) -> list:
     outputs = []
     if verdict.printed:
         outputs.append(nbformat.v4.new_output("stream", name="stdout", text=verdict.printed))
+    if verdict.status != "passed" and verdict.partial:
+        # nbgrader gives partial credit for a grade cell whose result is a number of points
+        # (nbgrader.utils.determine_grade); an error output would give 0.
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=verdict.message))
+        outputs.append(
+            nbformat.v4.new_output(
+                "execute_result",
+                data={"text/plain": _points(verdict.partial)},
+                execution_count=None,
+            )
+        )
+        return outputs
     if verdict.status != "passed":
         ename = {"timeout": "CellTimeoutError", "failed": "CheckFailure"}.get(
             verdict.status, "GradingError"

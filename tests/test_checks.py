@@ -72,7 +72,7 @@ def test_type():
     [
         (np.ones(4), "rank-1 array"),
         (np.ones((1, 4)), "transposed"),
-        (np.ones((4, 4)), "`\\*` where a matrix product"),
+        (np.ones((4, 4)), "mixing up the element-wise `\\*` and the matrix product"),
         ([1, 2, 3, 4], "NumPy array of shape \\(4, 1\\), got a list"),
         (np.ones((3, 1)), "should have shape \\(4, 1\\), got \\(3, 1\\)"),
     ],

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import inspect
 import numbers
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +35,48 @@ RTOL = 1e-6
 ATOL = 1e-9
 
 
+#: Whether a failed check shows Python's whole traceback (see :func:`show_full_tracebacks`).
+_full_tracebacks = False
+
+
+def show_full_tracebacks(on: bool = True) -> None:
+    """Show the whole traceback of failed checks, through the checks' own code, from now on.
+
+    By default a failed check shows only its message (and the student's line that raised);
+    ``show_full_tracebacks()`` then ``%tb`` shows the last one in full.
+
+    Parameters
+    ----------
+    on : bool
+        ``False`` goes back to the short form.
+    """
+    global _full_tracebacks
+    _full_tracebacks = bool(on)
+
+
 class CheckFailure(AssertionError):
-    """A check found a wrong answer; its message is meant for the student."""
+    """A check found a wrong answer; its message is meant for the student.
+
+    In IPython it shows as its message alone: the checks' own source and the chained
+    traceback of the student's exception are noise to a student (and the checks' source
+    would show hints of the fix). The message already names the student's line that raised.
+    """
+
+    @property
+    def _render_traceback_(self):
+        # IPython calls this to print the exception; an AttributeError here makes it print
+        # the ordinary full traceback instead.
+        if _full_tracebacks:
+            raise AttributeError("_render_traceback_")
+        return self._short_traceback
+
+    def _short_traceback(self) -> list[str]:
+        lines = str(self).splitlines() or [""]
+        return [
+            f"\x1b[0;31mCheckFailure\x1b[0m: {lines[0]}",
+            *lines[1:],
+            "\x1b[2m(the full traceback: utils.checks.show_full_tracebacks(), then %tb)\x1b[0m",
+        ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,12 +96,16 @@ class Call:
         Argument name to the object that was passed (possibly changed by the function).
     snapshots : dict
         Argument name to a deep copy taken before the call.
+    global_random : bool
+        Whether NumPy's global random state (``np.random.seed``, ``np.random.randn``...)
+        changed during the call: a function given an ``rng`` must leave it alone.
     """
 
     func_name: str
     output: Any
     inputs: dict[str, Any] = field(default_factory=dict)
     snapshots: dict[str, Any] = field(default_factory=dict)
+    global_random: bool = False
 
 
 def describe(value: Any) -> str:
@@ -146,14 +191,130 @@ def call_here(func: Callable, args: tuple, kwargs: dict, where: str = "") -> Cal
     name = getattr(func, "__name__", "the function")
     inputs = _bind_names(func, args, kwargs)
     snapshots = {k: copy.deepcopy(v) for k, v in inputs.items()}
+    # A fresh global random state before the call: after np.random.seed(2) in an earlier
+    # call, the state may already be what np.random.seed(2) and the same draws leave behind.
+    saved = np.random.get_state()
+    marker = np.random.RandomState().get_state()
+    np.random.set_state(marker)
     try:
         output = func(*args, **kwargs)
     except Exception as err:  # any error of the student's code becomes a readable message
-        raise failure_for(name, type(err).__name__, str(err), where) from err
-    return Call(func_name=name, output=output, inputs=inputs, snapshots=snapshots)
+        detail = raise_detail(func, err, inputs)
+        failure = failure_for(name, type(err).__name__, str(err), where, detail)
+        failure.detail = detail
+        raise failure from err
+    finally:
+        global_random = not _same(list(marker), list(np.random.get_state()))
+        if not global_random:
+            np.random.set_state(saved)  # untouched: give the student's state back
+    return Call(
+        func_name=name,
+        output=output,
+        inputs=inputs,
+        snapshots=snapshots,
+        global_random=global_random,
+    )
 
 
-def failure_for(func_name: str, error_type: str, message: str, where: str = "") -> CheckFailure:
+def _library_roots() -> tuple[str, ...]:
+    """Folders whose code is not the student's: Python, installed packages, these checks."""
+    import sysconfig
+    from pathlib import Path
+
+    roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.add(str(Path(__file__).resolve().parent))
+    return tuple(sorted(str(Path(r).resolve()) + "/" for r in roots))
+
+
+def _is_stub(func: Callable) -> bool | None:
+    """Whether ``func`` always raises ``NotImplementedError()``, as the release's stub does.
+
+    Read from the compiled code, not the source: in a kernel the source of a cell may be gone
+    or belong to another cell. The stub may follow given lines (``rng = ...``) and be followed
+    by given lines that never run (``return s``); what matters is that every path reaches the
+    bare ``raise NotImplementedError()``: no return, raise or jump past it comes before it. A
+    function that raises it only for an option it does not handle jumps past it for the others.
+    """
+    import dis
+
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return None
+    steps = [i for i in dis.get_instructions(code) if i.opname not in ("CACHE", "PRECALL")]
+    for index, step in enumerate(steps):
+        if step.opname == "LOAD_GLOBAL" and step.argval == "NotImplementedError":
+            after = [i.opname for i in steps[index + 1 : index + 3]]
+            if "RAISE_VARARGS" not in after or after[0] not in ("CALL", "RAISE_VARARGS"):
+                return False  # raised with a message, or not raised here
+            jumps = set(dis.hasjrel) | set(dis.hasjabs)
+            return not any(
+                before.opname.startswith("RETURN")
+                or before.opname == "RAISE_VARARGS"
+                or (
+                    before.opcode in jumps
+                    and isinstance(before.argval, int)
+                    and before.argval > step.offset
+                )
+                for before in steps[:index]
+            )
+    return False
+
+
+def raise_detail(func: Callable, err: BaseException, inputs: Mapping[str, Any]) -> dict:
+    """What a message needs to know about an exception raised by a student's function.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    err : BaseException
+        What it raised.
+    inputs : mapping
+        Argument name to the value passed.
+
+    Returns
+    -------
+    dict
+        ``line``: the source of the student's own line that raised (the deepest frame outside
+        Python, NumPy and these checks), ``where_line``: the function and line number of that
+        frame, ``stub``: whether the function is still the release's stub, ``options``: the
+        arguments that select a case (strings, numbers), as ``name=value`` text.
+    """
+    import traceback
+
+    roots = _library_roots()
+    frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is call_here itself
+    own = [
+        f
+        for f in frames
+        if not os.path.realpath(f.filename).startswith(roots) or "ipykernel" in f.filename
+    ]
+    detail: dict[str, Any] = {"line": "", "where_line": "", "stub": False, "options": ""}
+    if own:
+        frame = own[-1]
+        detail["line"] = (frame.line or "").strip()
+        detail["where_line"] = f"in {frame.name}, line {frame.lineno}"
+    if isinstance(err, NotImplementedError):
+        stub = _is_stub(func)
+        # Without the source, a bare NotImplementedError raised at the top of the function
+        # itself is taken for the stub.
+        detail["stub"] = stub if stub is not None else (not str(err) and len(own) <= 1)
+    options = [
+        f"{k}={v!r}"
+        for k, v in inputs.items()
+        if isinstance(v, str) or (isinstance(v, numbers.Real) and not isinstance(v, bool))
+    ]
+    detail["options"] = ", ".join(options)
+    return detail
+
+
+def failure_for(
+    func_name: str,
+    error_type: str,
+    message: str,
+    where: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> CheckFailure:
     """The check failure that reports an exception raised by a student's function.
 
     Parameters
@@ -164,11 +325,27 @@ def failure_for(func_name: str, error_type: str, message: str, where: str = "") 
         The exception's type name and text.
     where : str
         Where the inputs came from.
+    detail : mapping, optional
+        What :func:`raise_detail` found: the student's line, whether the function is a stub,
+        the arguments that select a case.
     """
+    detail = dict(detail or {})
+    line = str(detail.get("line") or "")
+    suffix = f" {where}" if where else ""
     if error_type == "NotImplementedError":
+        if detail.get("stub", True):
+            return CheckFailure(
+                f"{func_name} is not implemented yet: replace `raise NotImplementedError()` "
+                f"with your code."
+            )
+        options = str(detail.get("options") or "")
+        unsaid = ", ".join(o for o in options.split(", ") if o and o not in where)
+        case = f" for {unsaid}" if unsaid else ""
+        text = f": {message}" if message else ""
         return CheckFailure(
-            f"{func_name} is not implemented yet: replace `raise NotImplementedError()` "
-            f"with your code."
+            f"{func_name} raised NotImplementedError{case}{suffix}{text}. Your function does "
+            f"not handle {options or 'this case'} yet: add the branch for it."
+            + (f"\n  {detail.get('where_line', '')}: {line}" if line else "")
         )
     hint = ""
     if error_type == "ValueError" and "broadcast" in message:
@@ -176,8 +353,32 @@ def failure_for(func_name: str, error_type: str, message: str, where: str = "") 
             " Shapes that do not broadcast often come from a rank-1 array, for example"
             " np.sum or np.linalg.norm without keepdims=True, or a missing transpose."
         )
-    suffix = f" {where}" if where else ""
-    return CheckFailure(f"{func_name} raised {error_type}{suffix}: {message}.{hint}")
+    elif error_type == "TypeError" and "converted to Python scalars" in message:
+        hint = (
+            " The math module (math.exp, math.log...) takes one number only: on arrays use"
+            " NumPy's element-wise functions (np.exp, np.log...)."
+        )
+    elif error_type == "TypeError" and "has no len()" in message:
+        hint = (
+            " The function is also given a single number, which has no length: instead of a"
+            " loop over len(...), use NumPy's element-wise operations, which work on numbers"
+            " and arrays alike."
+        )
+    elif "for @" in message or "matmul" in message:
+        hint = (
+            " `@` is the matrix product; an element-wise product, such as s(1-s) taken entry"
+            " by entry, is written with `*`."
+        )
+    if error_type == "AssertionError" and not message and line.startswith("assert"):
+        # A bare assert says nothing; its source line does.
+        return CheckFailure(
+            f"{func_name} raised AssertionError{suffix}: `{line}` is false "
+            f"({detail.get('where_line', '')})."
+        )
+    text = f"{func_name} raised {error_type}{suffix}: {message}.{hint}"
+    if line:
+        text += f"\n  {detail.get('where_line', '')}: {line}"
+    return CheckFailure(text)
 
 
 class CallTransport:
@@ -326,8 +527,8 @@ def expect_shape(
         message += " The result is transposed: check the order of the factors or a `.T`."
     elif value.ndim == 2 and len(shape) == 2 and got[0] == got[1] and shape[0] != shape[1]:
         message += (
-            " A square result often means broadcasting a (n,1) against a (1,n) array, or `*`"
-            " where a matrix product (np.dot or @) was meant."
+            " A square result often means broadcasting a (n,1) against a (1,n) array, or"
+            " mixing up the element-wise `*` and the matrix product (np.dot or @)."
         )
     raise CheckFailure(message)
 
@@ -480,15 +681,22 @@ def expect_close(
     message = f"{func_name}: `{var}` has wrong values{suffix}, max relative error {err:.2g}."
     if show_values:
         message += f"\n  expected: {_format(expected)}\n  got:      {_format(value)}"
-    for mistake, wrong in (mistakes or {}).items():
-        if is_close(value, wrong, rtol=max(rtol, 1e-6), atol=atol):
-            message += f"\n  This is what {mistake} gives."
-            break
+    # Every known mistake that gives these values is named: naming one of two would be a
+    # guess, and possibly the wrong one.
+    matching = [
+        mistake
+        for mistake, wrong in (mistakes or {}).items()
+        if is_close(value, wrong, rtol=max(rtol, 1e-6), atol=atol)
+    ]
+    if matching:
+        message += f"\n  This is what {' or '.join(matching)} gives."
     raise CheckFailure(message)
 
 
 def expect_binary(func_name: str, var: str, value: np.ndarray) -> None:
-    """Check that every entry of ``value`` is 0 or 1 (predictions, labels).
+    """Check that every entry of ``value`` is the number 0 or 1 (predictions, labels).
+
+    Booleans are refused: the notebooks ask for numbers (``(A > 0.5).astype(float)``).
 
     Parameters
     ----------
@@ -497,6 +705,14 @@ def expect_binary(func_name: str, var: str, value: np.ndarray) -> None:
     value : ndarray
         The array to check; its shape was checked before.
     """
+    if np.asarray(value).dtype == bool:
+        # The notebooks ask for numbers: booleans print as True/False, and arithmetic such as
+        # np.mean(Y_prediction == Y) * 100 reads differently on them.
+        raise CheckFailure(
+            f"{func_name}: `{var}` should hold the numbers 0 and 1, got booleans (True/False). "
+            f"A comparison such as A > 0.5 gives booleans: .astype(float) turns them into 0.0 "
+            f"and 1.0."
+        )
     values = np.unique(np.asarray(value))
     if not np.all(np.isin(values, (0, 1))):
         shown = values[:6].tolist()
@@ -850,6 +1066,68 @@ def expect_at_least(
     if hint:
         message += f" {hint[0].upper()}{hint[1:]}."
     raise CheckFailure(message)
+
+
+#: How a message names a function that does not take its random numbers from ``rng``.
+GLOBAL_RANDOM = "draws from np.random / reseeds it: draw from rng"
+
+
+def expect_own_rng(run: Call, *, where: str = "") -> None:
+    """Check that a function given an ``rng`` left NumPy's global random state alone.
+
+    ``np.random.seed(2)`` inside the function gives the same numbers whatever ``rng`` is, and
+    ``np.random.randn`` changes the global state; both show as a change of that state during
+    the call (recorded by :func:`call`).
+
+    Parameters
+    ----------
+    run : Call
+        The result of :func:`call`.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    if not run.global_random:
+        return
+    suffix = f" {where}" if where else ""
+    raise CheckFailure(
+        f"{run.func_name} {GLOBAL_RANDOM}{suffix}. It changed NumPy's global random state "
+        f"(np.random.seed, np.random.randn, ...): take every random number from the `rng` "
+        f"argument (rng.standard_normal(...)), here and in the functions it calls, and leave "
+        f"np.random alone."
+    )
+
+
+def expect_seed_matters(
+    func_name: str,
+    var: str,
+    first: Any,
+    other: Any,
+    *,
+    where: str = "",
+) -> None:
+    """Check that generators of two different seeds gave different random draws.
+
+    A function that ignores ``rng`` (a fixed ``np.random.seed`` or ``default_rng(1)`` inside)
+    returns the same numbers whatever generator it is given.
+
+    Parameters
+    ----------
+    func_name, var : str
+        The graded function and the value's name.
+    first, other : array_like
+        The value returned for a generator of one seed and for one of another seed.
+    where : str, optional
+        Where the inputs come from, for messages.
+    """
+    if not is_close(first, other, rtol=1e-12, atol=0.0):
+        return
+    suffix = f" {where}" if where else ""
+    raise CheckFailure(
+        f"{func_name}: generators of two different seeds gave the same `{var}`{suffix}, so "
+        f"the numbers do not come from `rng`: the function {GLOBAL_RANDOM} (the `rng` "
+        f"argument, passed on as `rng=rng`), never a fixed np.random.seed(...) or "
+        f"default_rng(seed) inside."
+    )
 
 
 def expect_reproducible(

@@ -4,8 +4,12 @@ Inputs of hidden checks go into the sandbox and the student's outputs come out a
 as pickles (unpickling runs code, so a pickle from a student's process could take over the
 grader). Supported: None, bool, int, float, complex, str, list, tuple, dict, NumPy arrays and
 scalars of numeric or bool dtype, and :class:`Seed` (a random generator to be made on the other
-side). Anything else arrives as
-an :class:`Opaque` that only knows its type name.
+side). Anything else arrives as an :class:`Opaque` that only knows its type name.
+
+Decoding gives back exactly what was encoded: a Python number stays a Python number of the same
+type, a NumPy scalar a NumPy scalar of the same dtype, an array an array of the same dtype and
+shape (0-d and empty ones included), with every bit of its data (NaN, inf and -0.0 included).
+A check must give the same verdict on the student's value in their kernel and at grading.
 """
 
 from __future__ import annotations
@@ -52,25 +56,33 @@ def _encode(value: Any, depth: int) -> Any:
         return {"__opaque__": "deeply nested value"}
     if value is None or isinstance(value, bool | str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if abs(value) < 2**63 else float(value)
-    if isinstance(value, float):
-        return value
-    if isinstance(value, complex):
-        return {"__complex__": [value.real, value.imag]}
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in _KINDS:
-            return {"__opaque__": f"array of dtype {value.dtype}"}
-        data = np.ascontiguousarray(value)
-        return {
-            "__nd__": data.dtype.str,
-            "shape": list(data.shape),
-            "data": base64.b64encode(data.tobytes()).decode("ascii"),
-        }
+    # NumPy scalars first: np.float64 is a subclass of float and np.complex128 of complex, and
+    # taken for Python numbers they would come back as another kind than the student returned.
     if isinstance(value, np.generic):
         if value.dtype.kind not in _KINDS:
             return {"__opaque__": type(value).__name__}
         return {"__np__": value.dtype.str, "data": base64.b64encode(value.tobytes()).decode()}
+    if isinstance(value, int) and not isinstance(value, bool):
+        # JSON numbers are doubles for many readers: text keeps every digit of any int.
+        try:
+            return {"__int__": str(int(value))}
+        except ValueError:  # more digits than Python converts to text
+            return {"__opaque__": "int with too many digits"}
+    if isinstance(value, float):
+        # repr keeps every bit of a double, and NaN and inf, which strict JSON has no words for.
+        return {"__float__": repr(float(value))}
+    if isinstance(value, complex):
+        return {"__complex__": [repr(value.real), repr(value.imag)]}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in _KINDS:
+            return {"__opaque__": f"array of dtype {value.dtype}"}
+        # tobytes() copies in C order whatever the layout; never np.ascontiguousarray, which
+        # turns a 0-d array (a cost from np.squeeze) into shape (1,).
+        return {
+            "__nd__": value.dtype.str,
+            "shape": list(value.shape),
+            "data": base64.b64encode(value.tobytes()).decode("ascii"),
+        }
     if isinstance(value, np.random.Generator):
         return {"__generator__": True}
     if isinstance(value, Seed):
@@ -100,7 +112,7 @@ def encode(value: Any, limit: int = 64 * 1024 * 1024) -> str:
     TooLarge
         When the encoding is longer than ``limit``.
     """
-    text = json.dumps(_encode(value, 0))
+    text = json.dumps(_encode(value, 0), allow_nan=False)
     if len(text) > limit:
         raise TooLarge(f"{len(text)} characters, more than {limit}")
     return text
@@ -128,6 +140,10 @@ def _decode(obj: Any, depth: int) -> Any:
     if "__np__" in obj:
         dtype = _dtype(obj["__np__"])
         return np.frombuffer(base64.b64decode(obj["data"]), dtype=dtype)[0]
+    if "__int__" in obj:
+        return int(str(obj["__int__"]))
+    if "__float__" in obj:
+        return float(str(obj["__float__"]))
     if "__complex__" in obj:
         real, imag = obj["__complex__"]
         return complex(float(real), float(imag))

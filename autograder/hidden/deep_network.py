@@ -153,6 +153,7 @@ def _judge_init(case: Case, run: checks.Call) -> None:
             (dims[l], 1),
             rank1_hint="np.zeros(n) instead of np.zeros((n, 1))",
         )
+    checks.expect_own_rng(run, where=case.where)
     checks.expect_unchanged(run)
     for l in range(1, L + 1):  # noqa: E741
         n_prev = dims[l - 1]

@@ -128,6 +128,7 @@ def judge(case: Case, run: checks.Call) -> None:
     num_iterations = case.kwargs["num_iterations"]
     learning_rate = case.kwargs["learning_rate"]
     parameters, costs = check_result(name, run.output, dims, num_iterations, where)
+    checks.expect_own_rng(run, where=where)
     checks.expect_unchanged(run)
 
     if role == "initial":

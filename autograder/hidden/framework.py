@@ -28,7 +28,7 @@ import numpy as np
 from utils import checks
 from utils.transfer import Seed, materialise
 
-__all__ = ["Case", "HiddenCheck", "Seed", "hidden_rng", "shape_text"]
+__all__ = ["Case", "HiddenCheck", "Seed", "case_family", "hidden_rng", "shape_text"]
 
 #: Environment variable the grader sets so that a rerun draws the same hidden inputs.
 SEED_VARIABLE = "AUTOGRADER_SEED"
@@ -60,6 +60,31 @@ class Case:
         import copy
 
         return materialise(copy.deepcopy(self.args)), materialise(copy.deepcopy(self.kwargs))
+
+
+def case_family(case: Case) -> str:
+    """The family of a case: the cases that earn one share of a hidden grade cell's points.
+
+    A function right for tanh and wrong for relu earns the tanh share. The family is
+    ``case.context["family"]`` when set; otherwise the activation the case selects (``"activation
+    relu"``), or the kind of ``scale`` (``"scale 'he'"``, ``"scale a number"``); otherwise ``""``
+    (one family: all or nothing). Cases judged together (a shared ``context["group"]``) must be
+    of one family.
+    """
+    if "family" in case.context:
+        return str(case.context["family"])
+    activation = (
+        case.context.get("activation")
+        or case.kwargs.get("activation")
+        or case.kwargs.get("hidden_activation")
+        or next((a for a in case.args if isinstance(a, str)), None)
+    )
+    if activation is not None:
+        return f"activation {activation}"
+    if "scale" in case.kwargs:
+        scale = case.kwargs["scale"]
+        return f"scale {scale!r}" if isinstance(scale, str) else "scale a number"
+    return ""
 
 
 def hidden_rng(name: str, seed: int | None = None) -> np.random.Generator:
@@ -115,10 +140,15 @@ class HiddenCheck:
         """Draw this check's cases from its generator (see :func:`hidden_rng`)."""
         return list(self.make_cases(hidden_rng(self.name, seed)))
 
+    def families(self) -> list[str]:
+        """The case families over which the cell's points are split equally, in order."""
+        return list(dict.fromkeys(case_family(c) for c in self.cases(0)))
+
     def __call__(self, student_func: Callable) -> None:
         """Run the student's function on every case and judge each output, in this process."""
         for case in self.cases():
             args, kwargs = case.materialise()
             run = checks.call(student_func, *args, where=case.where, **kwargs)
             self.judge(case, run)
+        # Only the instructor's notebook runs this (students' cells hold no hidden checks).
         print(f"Hidden checks of {self.name} passed.")

@@ -34,9 +34,13 @@ def _elementwise_cases(rng: np.random.Generator) -> list[Case]:
     Z = rng.normal(0, 4, size=(n, m))
     Z[0, 0], Z[-1, -1] = 40.0, -40.0
     return [
-        Case((float(rng.normal()),), where="on a random scalar"),
-        Case((Z,), where=f"on a random {shape_text(n, m)} input"),
-        Case((rng.normal(size=(1, m)),), where=f"on a random {shape_text(1, m)} input"),
+        Case((float(rng.normal()),), where="on a random scalar", context={"family": "a scalar"}),
+        Case((Z,), where=f"on a random {shape_text(n, m)} input", context={"family": "arrays"}),
+        Case(
+            (rng.normal(size=(1, m)),),
+            where=f"on a random {shape_text(1, m)} input",
+            context={"family": "arrays"},
+        ),
     ]
 
 
@@ -51,8 +55,12 @@ def _flatten_cases(rng: np.random.Generator) -> list[Case]:
     grey = tuple(int(s) for s in rng.integers(2, 7, size=3))
     colour = (*(int(s) for s in rng.integers(2, 6, size=3)), 3)
     return [
-        Case((rng.random(shape),), where=f"on random images of shape {shape}")
-        for shape in (grey, colour)
+        Case(
+            (rng.random(shape),),
+            where=f"on random images of shape {shape}",
+            context={"family": family},
+        )
+        for shape, family in ((grey, "images (m, h, w)"), (colour, "images (m, h, w, c)"))
     ]
 
 
@@ -79,13 +87,35 @@ def _matrix_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
+def _matrix_mistakes(name: str, x: np.ndarray) -> dict:
+    """The values known mistakes give on ``x`` (named in the message, never shown)."""
+    if name == "normalize_rows":
+        return {
+            "the column norms (axis=0) instead of the row norms (axis=1)": x
+            / np.linalg.norm(x, axis=0, keepdims=True),
+            "the norm of the whole matrix (np.linalg.norm without axis=1)": x / np.linalg.norm(x),
+        }
+    rows = x.sum(axis=1, keepdims=True)
+    return {
+        "row sums (axis=1) instead of column sums (axis=0)": 100 * x / rows,
+        "a missing factor 100": x / x.sum(axis=0, keepdims=True),
+        "row sums (axis=1) instead of column sums, and a missing factor 100": x / rows,
+    }
+
+
 def _judge_matrix(var: str, reference):
     def judge(case: Case, run: checks.Call) -> None:
         (x,) = case.args
         checks.expect_shape(run.func_name, var, run.output, x.shape)
         checks.expect_unchanged(run)
         checks.expect_close(
-            run.func_name, var, run.output, reference(x), where=case.where, show_values=False
+            run.func_name,
+            var,
+            run.output,
+            reference(x),
+            mistakes=_matrix_mistakes(run.func_name, x),
+            where=case.where,
+            show_values=False,
         )
 
     return judge

@@ -166,6 +166,7 @@ def _judge_initialize(case: Case, run: checks.Call) -> None:
     n_x, n_h, n_y = case.args
     parameters = run.output
     _expect_parameters(name, parameters, n_x, n_h, n_y)
+    checks.expect_own_rng(run, where=case.where)
     checks.expect_unchanged(run)
     for key in ("b1", "b2"):
         checks.expect_close(
@@ -483,7 +484,12 @@ def _nn_model_cases(rng):
                 (X.copy(), Y.copy(), n_h),
                 {"num_iterations": 10, "rng": Seed(seed)},
                 where=where + (", called again with the same seed" if again else ""),
-                context={"kind": "repeat", "group": group, "again": again},
+                context={
+                    "kind": "repeat",
+                    "group": group,
+                    "again": again,
+                    "family": "the same seed, the same network",
+                },
             )
         )
     # 2. The same seed after 1 and after 3 iterations: the two extra steps must be exactly those
@@ -508,7 +514,12 @@ def _nn_model_cases(rng):
                 where=f"with activation={activation!r}, learning_rate={learning_rate:.3g}, "
                 f"n_h={n_h} and {iterations} iteration{'s' if iterations > 1 else ''} on {m} "
                 f"random examples with {n_x} features",
-                context={"kind": "steps", "group": group, "activation": activation},
+                context={
+                    "kind": "steps",
+                    "group": group,
+                    "activation": activation,
+                    "family": "exact gradient steps",
+                },
             )
         )
     # 3. and 4. Training on an XOR task, tanh (the default) and relu: the better of two runs
@@ -537,6 +548,7 @@ def _nn_model_cases(rng):
                         "activation": activation,
                         "group": group,
                         "last": run_index == 1,
+                        "family": f"training with {activation}",
                     },
                 )
             )
@@ -557,6 +569,7 @@ def _judge_nn_model(case: Case, run: checks.Call) -> None:
     X, Y, n_h = case.args
     parameters = run.output
     _expect_parameters(name, parameters, X.shape[0], n_h, 1)
+    checks.expect_own_rng(run, where=case.where)
     checks.expect_unchanged(run)
     for key in PARAMETER_KEYS:
         checks.expect_finite(name, key, parameters[key], where=case.where)

@@ -511,6 +511,7 @@ def check_initialize_parameters_deep(initialize_parameters_deep):
         )
         parameters = run.output
         _check_parameters_structure(name, parameters, layer_dims, where)
+        checks.expect_own_rng(run, where=where)
         checks.expect_unchanged(run)
         for l in range(1, len(layer_dims)):  # noqa: E741
             n_prev, n = layer_dims[l - 1], layer_dims[l]
@@ -539,18 +540,22 @@ def check_initialize_parameters_deep(initialize_parameters_deep):
             initialize_parameters_deep,
             [6, 4, 3],
             scale="he",
-            rng=np.random.default_rng(7),
+            rng=np.random.default_rng(seed),
             where=where,
         )
-        for _ in range(2)
+        for seed in (7, 7, 8)
     ]
     for run in runs:
         _check_parameters_structure(name, run.output, [6, 4, 3], where)
     for key in ("W1", "W2"):
         checks.expect_reproducible(name, key, runs[0].output[key], runs[1].output[key], where=where)
+        checks.expect_seed_matters(
+            name, key, runs[0].output[key], runs[2].output[key], where="for seeds 7 and 8"
+        )
     # rng=None (the default) must work too.
     run = checks.call(initialize_parameters_deep, [3, 2, 1])
     _check_parameters_structure(name, run.output, [3, 2, 1], "")
+    checks.expect_own_rng(run, where="with the default rng=None")
     checks.all_passed(name)
 
 

@@ -99,6 +99,7 @@ def _check_training(name, model, layers_dims):
         where=where,
     )
     _parameters, costs = check_result(name, run.output, layers_dims, num_iterations, where)
+    checks.expect_own_rng(run, where=where)
     checks.expect_unchanged(run)
     checks.expect_decrease(
         name,
@@ -171,7 +172,7 @@ def _check_reproducible(name, model, layers_dims):
     """Two calls with generators of the same seed build the same network."""
     X, Y = _task()
     where = "(num_iterations=1, learning_rate=0, rng=np.random.default_rng(7) both times)"
-    first, second = (
+    runs = [
         checks.call(
             model,
             X,
@@ -179,15 +180,17 @@ def _check_reproducible(name, model, layers_dims):
             list(layers_dims),
             learning_rate=0.0,
             num_iterations=1,
-            rng=np.random.default_rng(7),
+            rng=np.random.default_rng(seed),
             where=where,
-        ).output
-        for _ in range(2)
-    )
-    first, _ = check_result(name, first, layers_dims, 1, where)
-    second, _ = check_result(name, second, layers_dims, 1, where)
+        )
+        for seed in (7, 7, 8)
+    ]
+    first, second, other = (check_result(name, r.output, layers_dims, 1, where)[0] for r in runs)
+    for run in runs:
+        checks.expect_own_rng(run, where=where)
     for key in first:
         checks.expect_reproducible(name, key, first[key], second[key], where=where)
+    checks.expect_seed_matters(name, "W1", first["W1"], other["W1"], where="for seeds 7 and 8")
 
 
 def check_two_layer_model(two_layer_model):

@@ -9,6 +9,7 @@ from utils import checks
 # Points where the sigmoid takes exact values: sigma(ln k) = k / (k + 1).
 _Z = np.log(np.array([[1.0, 3.0, 1 / 3], [9.0, 1 / 9, 4.0]]))
 _S = np.array([[0.5, 0.75, 0.25], [0.9, 0.1, 0.8]])
+PRECEDENCE = "1 / 1 + np.exp(-z), which is (1 / 1) + e^-z (brackets: 1 / (1 + np.exp(-z)))"
 
 
 def check_sigmoid(sigmoid):
@@ -16,7 +17,7 @@ def check_sigmoid(sigmoid):
     name = "sigmoid"
     run = checks.call(sigmoid, 0.0)
     s0 = checks.expect_scalar(name, "sigmoid(0.0)", run.output)
-    checks.expect_close(name, "sigmoid(0.0)", s0, 0.5)
+    checks.expect_close(name, "sigmoid(0.0)", s0, 0.5, mistakes={PRECEDENCE: 2.0})
 
     z = _Z.copy()
     run = checks.call(sigmoid, z)
@@ -30,6 +31,7 @@ def check_sigmoid(sigmoid):
         mistakes={
             "e^z instead of e^-z": 1 - _S,
             "the slope s(1-s) instead of s": _S * (1 - _S),
+            PRECEDENCE: 1 + np.exp(-_Z),
         },
     )
     checks.all_passed(name)
@@ -38,18 +40,35 @@ def check_sigmoid(sigmoid):
 def check_sigmoid_derivative(sigmoid_derivative):
     """Check ``sigmoid_derivative`` where s(1-s) is known exactly."""
     name = "sigmoid_derivative"
-    run = checks.call(sigmoid_derivative, 0.0)
-    ds0 = checks.expect_scalar(name, "sigmoid_derivative(0.0)", run.output)
+    # At z = ln 3, s = 3/4 and s(1-s) = 3/16; the known mistakes all give other values there
+    # (at z = 0, s(1-z) and s would both give 1/2, and could not be told apart).
+    z = float(np.log(3.0))
+    run = checks.call(sigmoid_derivative, z)
+    ds0 = checks.expect_scalar(name, "sigmoid_derivative(ln 3)", run.output)
     checks.expect_close(
         name,
-        "sigmoid_derivative(0.0)",
+        "sigmoid_derivative(ln 3)",
         ds0,
-        0.25,
-        mistakes={"s instead of s(1-s)": 0.5, "z(1-z) instead of s(1-s) with s = sigmoid(z)": 0.0},
+        3 / 16,
+        mistakes={
+            "s instead of s(1-s)": 0.75,
+            "z(1-z) instead of s(1-s) with s = sigmoid(z)": z * (1 - z),
+            "s(1-z) instead of s(1-s)": 0.75 * (1 - z),
+            "s * 1 - s, which is 0 (brackets: s * (1 - s))": 0.0,
+        },
     )
 
     run = checks.call(sigmoid_derivative, _Z.copy())
-    checks.expect_shape(name, "ds", run.output, (2, 3))
+    checks.expect_shape_with_mistakes(
+        name,
+        "ds",
+        run.output,
+        (2, 3),
+        mistakes={
+            "a matrix product (np.dot or @) where the element-wise `*` was meant "
+            "(s(1-s) is taken entry by entry)": (2, 2)
+        },
+    )
     checks.expect_unchanged(run)
     expected = _S * (1 - _S)  # 0.25, 0.1875, 0.1875, 0.09, 0.09, 0.16
     checks.expect_close(
@@ -60,7 +79,9 @@ def check_sigmoid_derivative(sigmoid_derivative):
         mistakes={
             "s instead of s(1-s)": _S,
             "z(1-z) instead of s(1-s) with s = sigmoid(z)": _Z * (1 - _Z),
+            "s(1-z) instead of s(1-s)": _S * (1 - _Z),
             "s(1+s) instead of s(1-s)": _S * (1 + _S),
+            "s * 1 - s, which is 0 (brackets: s * (1 - s))": np.zeros_like(_S),
         },
     )
     checks.all_passed(name)
@@ -111,6 +132,9 @@ def check_normalize_rows(normalize_rows):
         mistakes={
             "the norm of the whole matrix (np.linalg.norm without axis=1)": x / np.sqrt(129.0),
             "the squared norm (a missing square root)": x / np.array([[25.0], [100.0], [4.0]]),
+            # column norms: sqrt(9 + 36 + 0), sqrt(16 + 64 + 4)
+            "the column norms (axis=0) instead of the row norms (axis=1)": x
+            / np.sqrt(np.array([[45.0, 84.0]])),
         },
     )
     # A square input, where dividing by a rank-1 norm vector broadcasts along the wrong axis.
@@ -151,6 +175,8 @@ def check_column_percentages(column_percentages):
             * A
             / np.array([6.0, 8.0, 10.0]),
             "a missing factor 100": expected / 100,
+            "row sums (axis=1) instead of column sums, and a missing factor 100": A
+            / np.array([[6.0], [8.0], [10.0]]),
             "the sum of the whole table instead of each column": 100 * A / 24.0,
         },
     )

@@ -170,6 +170,7 @@ def check_initialize_parameters(initialize_parameters):
         run = checks.call(initialize_parameters, 2, 4, 1, **kwargs)
         parameters = run.output
         _expect_parameters(name, parameters, 2, 4, 1)
+        checks.expect_own_rng(run)
         for key in ("b1", "b2"):
             checks.expect_close(
                 name,
@@ -195,11 +196,16 @@ def check_initialize_parameters(initialize_parameters):
             mistakes={"uniform draws (rng.random) instead of normal ones (randn)": 0.005},
         )
     checks.expect_distinct_rows(name, "W1", parameters["W1"])
-    # The same seed must give the same parameters: every draw comes from `rng`.
+    # Every draw comes from `rng`: the same seed gives the same parameters, another seed others.
     again = checks.call(initialize_parameters, 50, 40, 3, rng=np.random.default_rng(2)).output
     _expect_parameters(name, again, 50, 40, 3)
+    other = checks.call(initialize_parameters, 50, 40, 3, rng=np.random.default_rng(3)).output
+    _expect_parameters(name, other, 50, 40, 3)
     for key in ("W1", "W2"):
         checks.expect_reproducible(name, key, parameters[key], again[key])
+        checks.expect_seed_matters(
+            name, key, parameters[key], other[key], where="for seeds 2 and 3"
+        )
     checks.all_passed(name)
 
 
@@ -330,6 +336,14 @@ _BACKWARD_TINY_MISTAKES = {
 }
 
 
+def _with_slope(X, Y, parameters, slope):
+    """``(dW1, db1)`` of the tiny network when g'(Z1) is replaced by ``slope`` (a mistake)."""
+    m = X.shape[1]
+    dZ2 = _TINY["tanh"]["A2"] - Y
+    dZ1 = parameters["W2"].T @ dZ2 * slope
+    return dZ1 @ X.T / m, np.sum(dZ1, axis=1, keepdims=True) / m
+
+
 def _tiny_case(activation):
     """The tiny network's inputs, and the keyword arguments selecting ``activation``."""
     X, Y, parameters = _tiny()
@@ -416,12 +430,23 @@ def check_backward_propagation(backward_propagation):
         grads = run.output
         checks.expect_keys(name, "grads", grads, ("dW1", "db1", "dW2", "db2"))
         hint = "np.sum without keepdims=True"
+        m = X.shape[1]
+        axis0 = "np.sum over axis=0 (over the units) where axis=1 (over the examples) was meant"
+        axis_mistakes = {axis0: (1, m), f"{axis0}, without keepdims=True": (m,)}
         checks.expect_shape(name, "dW1", grads["dW1"], (3, 2))
-        checks.expect_shape(name, "db1", grads["db1"], (3, 1), rank1_hint=hint)
+        checks.expect_shape_with_mistakes(
+            name, "db1", grads["db1"], (3, 1), mistakes=axis_mistakes, rank1_hint=hint
+        )
         checks.expect_shape(name, "dW2", grads["dW2"], (1, 3))
-        checks.expect_shape(name, "db2", grads["db2"], (1, 1), rank1_hint=hint)
+        checks.expect_shape_with_mistakes(
+            name, "db2", grads["db2"], (1, 1), mistakes=axis_mistakes, rank1_hint=hint
+        )
         checks.expect_unchanged(run)
-        known = _BACKWARD_TINY_MISTAKES[activation]
+        known = dict(_BACKWARD_TINY_MISTAKES[activation])
+        if activation == "tanh":
+            known["1 - A1 instead of 1 - A1**2 (tanh' is 1 - tanh(Z1)**2)"] = _with_slope(
+                X, Y, parameters, 1 - expected["A1"]
+            )
         for index, key in enumerate(("dW1", "db1")):
             mistakes = {mistake: values[index] for mistake, values in known.items()}
             mistakes["a missing 1/m"] = 4 * expected[key]
@@ -547,13 +572,19 @@ def check_nn_model(nn_model):
     run = checks.call(nn_model, X, Y, 3, num_iterations=20, rng=np.random.default_rng(5))
     parameters = run.output
     _expect_parameters(name, parameters, 2, 3, 1)
+    checks.expect_own_rng(run)
     checks.expect_unchanged(run)
     for key in ("W1", "b1", "W2", "b2"):
         checks.expect_finite(name, key, parameters[key])
     again = checks.call(nn_model, X, Y, 3, num_iterations=20, rng=np.random.default_rng(5)).output
     _expect_parameters(name, again, 2, 3, 1)
+    other = checks.call(nn_model, X, Y, 3, num_iterations=20, rng=np.random.default_rng(8)).output
+    _expect_parameters(name, other, 2, 3, 1)
     for key in ("W1", "W2"):
         checks.expect_reproducible(name, key, parameters[key], again[key])
+        checks.expect_seed_matters(
+            name, key, parameters[key], other[key], where="for seeds 5 and 8"
+        )
 
     # A 1-D task: class 0 for x in [-1, 1], class 1 for x in [2, 3]. One tanh unit suffices;
     # untrained parameters (boundary at x = 0) get at most 71 % right.

@@ -55,7 +55,8 @@ class _Recorder(checks.CallTransport):
         except checks.CheckFailure as failure:
             cause = failure.__cause__
             error = [type(cause).__name__, str(cause)] if cause else ["Error", str(failure)]
-            _add({"names": names, "error": error})
+            detail = getattr(failure, "detail", None)
+            _add({"names": names, "error": error, "detail": detail if cause else None})
             raise
         try:
             _add(
@@ -63,6 +64,7 @@ class _Recorder(checks.CallTransport):
                     "names": names,
                     "output": transfer.encode(run.output, RECORD_LIMIT),
                     "inputs": transfer.encode(run.inputs, RECORD_LIMIT),
+                    "global_random": bool(run.global_random),
                 }
             )
         except transfer.TooLarge as err:
@@ -82,9 +84,7 @@ def _run_hidden(module: str, name: str, func) -> None:
             checks.call(func, *args, where=case["where"], **kwargs)
         except checks.CheckFailure:
             pass  # recorded; the grader reports it
-    print(
-        f"Hidden checks of {name}: outputs recorded; the grader compares them with the reference."
-    )
+    # Nothing printed: a hidden-check cell has no output of its own (the grader fills it in).
 
 
 class _HiddenChecks(types.ModuleType):
