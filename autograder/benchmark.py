@@ -181,6 +181,11 @@ def time_pure_compute(notebooks: list[Path], workers: int = 1) -> tuple[float, f
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if any(a == "--scheduler" or a.startswith("--scheduler=") for a in argv):
+        from autograder.cluster_benchmark import main as on_cluster  # against a Dask cluster
+
+        return on_cluster(argv)
     parser = argparse.ArgumentParser(prog="python -m autograder benchmark", description=__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--minimum", type=int, default=40, help="hand-ins in the batch (40)")

@@ -8,7 +8,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from traitlets.config import Config
 
-from autograder.feedback import ShortenHiddenTracebacks
+from autograder.feedback import MATHJAX_URL, ShortenHiddenTracebacks
+from autograder.feedback_summary import configure_feedback
 from autograder.safe_feedback import SanitizeStudentOutputs
 
 #: The checkout: the folder holding ``source/``, ``notebooks/``, ``utils/`` and ``autograder/``.
@@ -77,6 +78,9 @@ def nbgrader_config(root: Path, release_directory: str | Path, db_url: str) -> C
         # Student outputs and markdown as data: no script runs when a page is opened.
         SanitizeStudentOutputs,
     ]
+    # A summary by function on top of each page (points, first thing to fix), contents by function.
+    # Formulas render offline, from a copy of MathJax beside the pages (feedback.install_mathjax).
+    configure_feedback(c, mathjax_url=MATHJAX_URL)
     return c
 
 

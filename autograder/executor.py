@@ -39,7 +39,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.notebook_channel import FLOODED, OVERSIZED, Channel, EventOrder
-from autograder.sandbox import SHIM, Limits, Sandbox
+from autograder.sandbox import SHIM, Limits, Sandbox, python_inside
 
 
 class CellProblem(enum.Enum):
@@ -136,9 +136,8 @@ class GradingWorker:
 
     # ---------------------------------------------------------------------------------------
     def _command(self, control_fd: int) -> tuple[list[str], dict[str, str] | None]:
-        python = str(Path(sys.prefix) / "bin" / "python")
-        command = [python, "-m", "grading_worker"]
         if self.slot.sandboxed:
+            command = [python_inside(), "-m", "grading_worker"]
             sandbox = Sandbox(
                 uid=self.slot.uid,
                 limits=self.limits,
@@ -147,6 +146,7 @@ class GradingWorker:
             )
             return sandbox.argv(command), None
         # Unsafe: the same worker, unsandboxed, with private scratch folders.
+        command = [str(Path(sys.prefix) / "bin" / "python"), "-m", "grading_worker"]
         scratch = self.slot.scratch
         (scratch / "work").mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
@@ -236,6 +236,21 @@ class GradingWorker:
         self._starting = asyncio.ensure_future(self.start())
         await self._starting
 
+    async def _started_or_broken(self) -> None:
+        """Start the worker, trying twice: a worker that cannot start is the grader's problem
+        (:class:`SandboxBroken`), never a grade of the student whose notebook is next."""
+        for attempt in range(2):
+            try:
+                await self.ensure_started()
+                return
+            except WorkerGone as err:
+                await self.stop()
+                if attempt:
+                    raise SandboxBroken(
+                        f"the grading worker could not start ({err}); set GRADING_DEBUG=1 "
+                        "to see its own errors"
+                    ) from err
+
     async def stop(self) -> None:
         """End the worker and everything in its sandbox."""
         self.ready = False
@@ -302,7 +317,7 @@ class GradingWorker:
                 break
             if self.process is not None and self.process.returncode is not None:
                 await self.stop()
-            await self.ensure_started()
+            await self._started_or_broken()
             cells = [
                 {"index": i, "source": nb.cells[i].source, "grade_id": grade_ids.get(i)}
                 for i in done + code[position:]

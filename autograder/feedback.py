@@ -3,7 +3,10 @@ written by nbgrader in a side process (or plainly, where nbgrader could not reco
 
 from __future__ import annotations
 
+import ctypes
 import html
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -51,12 +54,34 @@ class FeedbackWriter:
     def schedule(self, assignment_id: str) -> None:
         command = [sys.executable, "-c", self.CODE, str(self.course), self.db_url, assignment_id]
         self.processes.append(
-            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent(os.getpid()),
+            )
         )
 
     def wait(self) -> None:
         for process in self.processes:
             process.wait()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int):
+    """A ``preexec_fn`` that makes the child get SIGKILL when the grader dies, however it dies
+    (``kill -9`` included): a feedback process must not outlive the grader and write into its
+    folder afterwards. If the grader died before the setting took effect, the child ends."""
+
+    def preexec() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
 
 
 def plain_page(grade, target: Path) -> Path:
@@ -81,4 +106,28 @@ def plain_page(grade, target: Path) -> Path:
         f"<th>status</th><th>message</th></tr>{rows}</table></body></html>"
     )
     target.write_text(page, encoding="utf-8")
+    return target
+
+
+#: Where feedback pages load MathJax from: a copy two folders up from each page
+#: (``feedback/<student>/<assignment>/<assignment>.html``), so formulas render offline.
+MATHJAX_URL = "../../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+
+def install_mathjax(feedback_root: Path) -> Path:
+    """Copy MathJax (from the pinned ``jupyter-server-mathjax``) to ``feedback_root/mathjax``.
+
+    Returns
+    -------
+    Path
+        The copy's folder (left as it is when it is there already).
+    """
+    import shutil
+
+    import jupyter_server_mathjax
+
+    target = feedback_root / "mathjax"
+    if not (target / "MathJax.js").is_file():
+        source = Path(jupyter_server_mathjax.__file__).parent / "static"
+        shutil.copytree(source, target, dirs_exist_ok=True)
     return target

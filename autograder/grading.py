@@ -19,6 +19,8 @@ student code and scoring it.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -40,10 +42,13 @@ from nbgrader.preprocessors import (
     OverwriteCells,
     OverwriteKernelspec,
 )
+from nbgrader.utils import parse_utc
+from traitlets.config import Config
 
 from autograder.course import SOURCE, grade_cells
 from autograder.executor import Execution, SandboxBroken, WorkerSlot
-from autograder.feedback import FeedbackWriter, plain_page
+from autograder.exploration import SkipExploration, mark_exploration
+from autograder.feedback import FeedbackWriter, install_mathjax, plain_page
 from autograder.judging import (
     GradeCellPlan,
     Verdict,
@@ -54,7 +59,17 @@ from autograder.judging import (
 )
 from autograder.kernel_outcomes import execution_notes, kernel_verdicts
 from autograder.nbgrader_api import open_api, raise_on_failure
-from autograder.recording import AUTOGRADE_PREPROCESSORS, JUDGED, recorded_scores
+from autograder.recording import (
+    AUTOGRADE_PREPROCESSORS,
+    JUDGED,
+    RecordedSubmission,
+    apply_lateness,
+    auto_scores,
+    drop_manual_grades,
+    gradebook_lock,
+    recorded_course,
+    set_due_date,
+)
 from autograder.repair import Unreadable, read_submission, repair
 from autograder.results import (
     STATUSES,
@@ -64,6 +79,7 @@ from autograder.results import (
     short_message,
 )
 from autograder.sandbox import Limits
+from autograder.sharing import private_folder, share
 from autograder.submissions import Submission, snapshot
 from autograder.worker_pool import ExecutionPool
 
@@ -110,6 +126,27 @@ class Grader:
         untrusted submissions). Hidden checks are still judged outside the kernel.
     limits : Limits
         Resource limits of each kernel.
+    config : traitlets.config.Config, optional
+        The instructor's nbgrader settings (:func:`autograder.settings.user_config`), e.g.
+        the late-submission plugin; the grader's own settings of where things are win.
+    reset_manual : bool
+        Drop the manual grades (formgrader) of the submissions graded; by default they are
+        kept, count, and are marked in ``cell_grades.csv``.
+    due : dict, optional
+        Assignment id to due date (naive UTC); others keep the gradebook's.
+    group : int, optional
+        The gid of the teaching assistants: everything under ``out`` becomes readable by it
+        (:mod:`autograder.sharing`); by default only the owner reads ``out/nbgrader``.
+    extensions : dict, optional
+        ``(student_id, assignment_id)`` to extension (``datetime.timedelta``). When given, it
+        is the whole list for the batch: a student not in it has none. When ``None``, the
+        gradebook's extensions stay.
+    pool_factory : callable, optional
+        Makes the pool that runs the notebooks of a batch, instead of the local sandboxed
+        workers: anything with ``submit(nb, grade_ids, cases, support_files)`` returning a
+        ``concurrent.futures.Future`` of an ``Execution``, and ``close()`` (e.g.
+        :meth:`autograder.distributed.DaskCluster.pool`). ``workers`` then says how many
+        hand-ins it runs at once.
     """
 
     def __init__(
@@ -120,17 +157,37 @@ class Grader:
         workers: int | None = None,
         unsafe: bool = False,
         limits: Limits | None = None,
+        config: Config | None = None,
+        reset_manual: bool = False,
+        due: dict[str, datetime.datetime] | None = None,
+        extensions: dict[tuple[str, str], datetime.timedelta] | None = None,
+        group: int | None = None,
+        pool_factory: Callable[[], object] | None = None,
     ) -> None:
+        self.pool_factory = pool_factory
+        # Cells tagged exploration in source/ are not run (autograder.exploration).
+        self.skip_exploration = True
         self.out = Path(out).resolve()
         self.course = self.out / "nbgrader"
         self.course.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.course, 0o700)  # submissions and the gradebook: nobody else's business
+        # Hand-ins and the gradebook: the owner's, and the teaching assistants' group's if one
+        # is given (autograder.sharing); never everyone's.
+        self.group = group
+        private_folder(self.course, group)
+        share(self.out, group)
         self.db_url = db_url or f"sqlite:///{self.out / 'gradebook.db'}"
         self.source = Path(source).resolve()
         link = self.course / "source"
         if not link.exists():
             link.symlink_to(self.source, target_is_directory=True)
         self.api = open_api(self.course, "release", self.db_url, AUTOGRADE_PREPROCESSORS)
+        if config is not None:
+            # The grader's settings of where things are and how notebooks run stay (the caller
+            # drops them: autograder.settings.user_config); the rest is the instructor's.
+            self.api.update_config(config)
+        self.reset_manual = reset_manual
+        self.due = dict(due or {})
+        self.extensions = None if extensions is None else dict(extensions)
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.unsafe = unsafe
         self.limits = limits or Limits()
@@ -154,8 +211,11 @@ class Grader:
     # ----------------------------------------------------------------------------------------
     def prepare(self, assignment_id: str) -> None:
         """Record the assignment in the gradebook (nbgrader's generate_assignment)."""
-        result = self.api.generate_assignment(assignment_id, force=True, create=True)
-        raise_on_failure(result, f"prepare {assignment_id} for grading")
+        with gradebook_lock(self.db_url):  # graders sharing a gradebook take turns here
+            result = self.api.generate_assignment(assignment_id, force=True, create=True)
+            raise_on_failure(result, f"prepare {assignment_id} for grading")
+            if assignment_id in self.due:
+                set_due_date(self.db_url, assignment_id, self.due[assignment_id])
         notebook = self.source / assignment_id / f"{assignment_id}.ipynb"
         self._plans[assignment_id] = plan_grade_cells(notebook)
         self._points[assignment_id] = grade_cells(notebook)
@@ -184,8 +244,13 @@ class Grader:
         results: dict[tuple[str, str], SubmissionGrade] = {}
         todo = []
         for sub in submissions:
+            self._prepared(sub.assignment_id)
+            if self.reset_manual:
+                drop_manual_grades(self.db_url, sub.student_id, sub.assignment_id)
             done = self._load_result(sub)
             if done is not None:
+                # Not run again, but its time, extension and penalty follow today's settings.
+                self._record_lateness(sub)
                 results[sub.key] = done
                 if progress:
                     progress(done)
@@ -199,7 +264,8 @@ class Grader:
             for aid in {s.assignment_id for s in todo}
         }
         feedback = FeedbackWriter(self.course, self.db_url)
-        for aid in sorted({s.assignment_id for s in submissions} - set(left)):
+        scheduled = sorted({s.assignment_id for s in submissions} - set(left))
+        for aid in scheduled:
             feedback.schedule(aid)
         if todo:
             pool = self._pool()  # the workers load while the first hand-ins are prepared
@@ -220,23 +286,48 @@ class Grader:
                     left[grade.assignment] -= 1
                     if not left[grade.assignment]:
                         feedback.schedule(grade.assignment)
+                        scheduled.append(grade.assignment)
                     nxt = next(pending, None)
                     if nxt is not None:
                         self._prepared(nxt.assignment_id)
                         window.append(self._start(nxt, pool))
             finally:
                 pool.close()
+        # One truth: every page, row and export comes from the gradebook as it is now, with
+        # the manual grades of formgrader and the submissions of earlier batches.
+        records = recorded_course(self.db_url)
+        for aid in sorted(self._stale_feedback(records) - set(scheduled)):
+            feedback.schedule(aid)
+            scheduled.append(aid)
         feedback.wait()
-        graded = [results[s.key] for s in submissions]
-        self._collect_feedback(graded)
-        return graded
+        rows = self._rows(records, results)
+        self._collect_feedback(rows, records, set(scheduled))
+        self._course_rows = rows
+        share(self.out, self.group)
+        return [rows[s.key] for s in submissions]
+
+    def course_grades(self) -> list[SubmissionGrade]:
+        """Every submission of the gradebook (and every one that could not be recorded), as
+        the last :meth:`grade_all` left them: what ``grades.csv`` and ``cell_grades.csv`` hold.
+        """
+        rows = getattr(self, "_course_rows", None)
+        if rows is None:
+            records = recorded_course(self.db_url)
+            rows = self._rows(records, {})
+            for row in rows.values():
+                page = self.out / "feedback" / row.student_id / row.assignment
+                page = page / f"{row.assignment}.html"
+                row.feedback = page if page.is_file() else None
+        return sorted(rows.values(), key=lambda g: (g.student_id, g.assignment))
 
     def _prepared(self, assignment_id: str) -> None:
         if assignment_id not in self._plans:
             self.prepare(assignment_id)
 
     # ----------------------------------------------------------------------------------------
-    def _pool(self) -> ExecutionPool:
+    def _pool(self) -> SkipExploration:
+        if self.pool_factory is not None:
+            return SkipExploration(self.pool_factory())
         scratch = self.course / "scratch"
         # As root each worker runs as a uid of its own; otherwise as the grader's user.
         root = os.geteuid() == 0
@@ -248,7 +339,8 @@ class Grader:
             )
             for i in range(self.workers)
         ]
-        return ExecutionPool(slots, self.limits, None if self.unsafe else self._mpl_cache())
+        pool = ExecutionPool(slots, self.limits, None if self.unsafe else self._mpl_cache())
+        return SkipExploration(pool)
 
     def _mpl_cache(self) -> Path | None:
         """Build matplotlib's font list once, so that no kernel spends seconds rebuilding it."""
@@ -304,6 +396,9 @@ class Grader:
             nb = nbformat.read(self.course / "release" / aid / f"{aid}.ipynb", as_version=4)
             job.verdicts = {gid: Verdict(status, reason) for gid in self._plans[aid]}
         nbformat.write(nb, staged)
+        if sub.timestamp:
+            # nbgrader's autograde reads it, records the time and assigns the late penalty.
+            (staged.parent / "timestamp.txt").write_text(sub.timestamp, encoding="utf-8")
         try:
             job.sanitized = self._sanitize(nb, sub)
             # Staged sanitised: nbgrader's autograde then skips sanitising it again.
@@ -323,6 +418,10 @@ class Grader:
                 if c.metadata.get("nbgrader", {}).get("grade")
             }
             executed = nbformat.from_dict(json.loads(json.dumps(job.sanitized)))
+            # Not rerun: the student's saved outputs, under a note (marks of a hand-in dropped).
+            mark_exploration(
+                executed, sub.notebook, self._sources[aid], self.limits, self.skip_exploration
+            )
             job.future = pool.submit(executed, grade_ids, files, self._support[aid])
         return job
 
@@ -363,10 +462,12 @@ class Grader:
                 raise RuntimeError(next(iter(verdicts.values())).message)
             JUDGED[sub.key] = (executed, verdicts)
             try:
-                outcome = self.api.autograde(aid, sid, force=True, create=True)
+                with gradebook_lock(self.db_url):
+                    outcome = self.api.autograde(aid, sid, force=True, create=True)
             finally:
                 JUDGED.pop(sub.key, None)
             raise_on_failure(outcome, f"record the grades of {sid}/{aid}")
+            self._record_lateness(sub)
             grade.cells = self._read_cells(sid, aid, verdicts)
         except SandboxBroken as err:  # the grader's own problem: stop, grade nobody wrongly
             raise RuntimeError(str(err)) from err
@@ -376,12 +477,14 @@ class Grader:
                 CellGrade(sid, aid, gid, 0.0, pts, "error", f"grading failed: {message}")
                 for gid, pts in self._points[aid]
             ]
+            grade.recorded = False
             grade.feedback = self._plain_feedback(grade)
         self._save_result(job, grade)
         return grade
 
     def _read_cells(self, sid: str, aid: str, verdicts: dict[str, Verdict]) -> list[CellGrade]:
-        scores = recorded_scores(self.db_url, sid, aid)
+        """The autograder's side of each cell (manual grades join in :meth:`_row`)."""
+        scores = auto_scores(self.db_url, sid, aid)
         cells = []
         for gid, points in self._points[aid]:
             verdict = verdicts.get(gid, Verdict("missing", "grade cell not found"))
@@ -395,9 +498,103 @@ class Grader:
                     float(max_score),
                     verdict.status,
                     short_message(verdict.message),
+                    auto_score=float(score or 0.0),
                 )
             )
         return cells
+
+    def _record_lateness(self, sub: Submission) -> None:
+        """The submission's time, extension and late penalty, as today's settings say."""
+        stamp = parse_utc(sub.timestamp) if sub.timestamp else None
+        extension = (self.extensions or {}).get(sub.key)
+        apply_lateness(
+            self.db_url,
+            self.api.config,
+            sub.student_id,
+            sub.assignment_id,
+            stamp,
+            extension,
+            set_extension=self.extensions is not None,
+        )
+
+    # ----------------------------------------------------------------------------------------
+    def _cell_order(self, aid: str, names) -> list[str]:
+        """The grade cells of ``aid`` in notebook order (others, if any, after them)."""
+        notebook = self.source / aid / f"{aid}.ipynb"
+        if aid not in self._points and notebook.is_file():
+            self._points[aid] = grade_cells(notebook)
+        known = [gid for gid, _ in self._points.get(aid, []) if gid in names]
+        return known + sorted(set(names) - set(known))
+
+    def _row(self, record: RecordedSubmission, saved: SubmissionGrade | None) -> SubmissionGrade:
+        """A submission's grade as the gradebook holds it, with the statuses and messages of
+        the grader's result file where they describe the same autograding.
+
+        Manual-grade policy: a score set in formgrader is kept (nbgrader counts it, as do
+        ``nbgrader export`` and the feedback page) and marked: ``manual`` holds it, and the
+        message says what the autograder gave. ``grade --reset-manual`` drops it.
+        """
+        sid, aid = record.student_id, record.assignment
+        theirs = {c.grade_id: c for c in saved.cells} if saved else {}
+        cells = []
+        for gid in self._cell_order(aid, record.cells):
+            cell = record.cells[gid]
+            auto = float(cell.auto_score or 0.0)
+            known = theirs.get(gid)
+            same = (
+                known is not None
+                and abs((known.auto_score if known.auto_score is not None else known.score) - auto)
+                < 1e-9
+            )
+            if same:
+                status, message = known.status, known.message
+            else:  # graded elsewhere (plain nbgrader, another grader): the score says it
+                status, message = ("passed" if auto >= cell.max_score else "failed"), ""
+            if cell.manual is not None:
+                message = short_message(
+                    f"manual grade {cell.manual:g} of {cell.max_score:g} "
+                    f"(the autograder gave {auto:g}); {message}".rstrip("; ")
+                )
+            cells.append(
+                CellGrade(
+                    sid,
+                    aid,
+                    gid,
+                    cell.score,
+                    cell.max_score,
+                    status,
+                    message,
+                    manual=cell.manual,
+                    auto_score=auto,
+                )
+            )
+        return SubmissionGrade(
+            sid,
+            aid,
+            cells,
+            note=saved.note if saved else "",
+            timestamp=record.timestamp.isoformat() if record.timestamp else "",
+            seconds_late=record.seconds_late,
+            penalty=record.penalty,
+        )
+
+    def _rows(
+        self, records: list[RecordedSubmission], batch: dict[tuple[str, str], SubmissionGrade]
+    ) -> dict[tuple[str, str], SubmissionGrade]:
+        """Every submission: the gradebook's, and those nbgrader could not record."""
+        rows = {}
+        for record in records:
+            key = (record.student_id, record.assignment)
+            saved = batch.get(key) or self.results.latest(*key)
+            rows[key] = (
+                saved if saved is not None and not saved.recorded else self._row(record, saved)
+            )
+        for key in self.results.keys():
+            if key not in rows and (saved := batch.get(key) or self.results.latest(*key)):
+                rows[key] = saved
+        for key, grade in batch.items():
+            rows.setdefault(key, grade)
+        return rows
 
     # ----------------------------------------------------------------------------------------
     def _feedback_dir(self, sid: str, aid: str) -> Path:
@@ -405,18 +602,61 @@ class Grader:
         target.mkdir(parents=True, exist_ok=True)
         return target
 
-    def _collect_feedback(self, grades: list[SubmissionGrade]) -> None:
-        """Copy nbgrader's feedback pages to ``OUT/feedback``; a plain page where it made none."""
-        for grade in grades:
-            if grade.feedback is not None:
-                continue  # grading failed: the plain page is written already
-            sid, aid = grade.student_id, grade.assignment
+    @staticmethod
+    def _digest(record: RecordedSubmission) -> str:
+        """What a feedback page shows of the gradebook: when it changes, the page is stale."""
+        shown = [
+            sorted((k, c.score, c.manual) for k, c in record.cells.items()),
+            record.penalty,
+            record.timestamp.isoformat() if record.timestamp else "",
+            sorted(record.comments),
+        ]
+        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+    def _feedback_state(self) -> dict:
+        try:
+            return json.loads((self.course / "feedback_state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _stale_feedback(self, records: list[RecordedSubmission]) -> set[str]:
+        """Assignments with a page that no longer shows the gradebook (a manual grade, a
+        comment or a penalty changed since), or with no page at all."""
+        state = self._feedback_state()
+        stale = set()
+        for record in records:
+            sid, aid = record.student_id, record.assignment
+            page = self.out / "feedback" / sid / aid / f"{aid}.html"
+            if state.get(f"{sid}/{aid}") != self._digest(record) or not page.is_file():
+                stale.add(aid)
+        return stale
+
+    def _collect_feedback(
+        self,
+        rows: dict[tuple[str, str], SubmissionGrade],
+        records: list[RecordedSubmission],
+        regenerated: set[str],
+    ) -> None:
+        """Copy nbgrader's new feedback pages to ``OUT/feedback``, a plain page where it made
+        none; pages of assignments not regenerated stay as they are (they are current)."""
+        for root in (self.out / "feedback", self.course / "feedback"):
+            install_mathjax(root)  # both sets of pages render formulas offline
+        for (sid, aid), row in rows.items():
+            target = self._feedback_dir(sid, aid) / f"{aid}.html"
             produced = self.course / "feedback" / sid / aid / f"{aid}.html"
-            if produced.exists() and produced.stat().st_mtime >= self._started:
-                grade.feedback = self._feedback_dir(sid, aid) / f"{aid}.html"
-                shutil.copyfile(produced, grade.feedback)
-            else:
-                grade.feedback = self._plain_feedback(grade)
+            fresh = produced.is_file() and produced.stat().st_mtime >= self._started
+            if row.recorded and aid in regenerated and fresh:
+                shutil.copyfile(produced, target)
+            elif not (row.recorded and aid not in regenerated and target.is_file()):
+                plain_page(row, target)
+            row.feedback = target
+        state = self._feedback_state()
+        for record in records:
+            if record.assignment in regenerated:
+                state[f"{record.student_id}/{record.assignment}"] = self._digest(record)
+        tmp = self.course / "feedback_state.json.tmp"
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        tmp.replace(self.course / "feedback_state.json")
 
     def _plain_feedback(self, grade: SubmissionGrade) -> Path:
         """A feedback page written without nbgrader, for submissions it could not record."""

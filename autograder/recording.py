@@ -4,7 +4,9 @@ execution (:class:`SandboxExecute`). Only the grader's process writes the gradeb
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import zlib
 from dataclasses import dataclass, field
 
 import nbformat
@@ -17,7 +19,7 @@ from nbgrader.preprocessors import (
     NbGraderPreprocessor,
     SaveAutoGrades,
 )
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
 from autograder.course import COURSE_ID
@@ -33,6 +35,34 @@ def _quick_sqlite(connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+_LOCK_ENGINES: dict[str, Engine] = {}
+
+
+@contextlib.contextmanager
+def gradebook_lock(db_url: str):
+    """Hold the gradebook's writer lock while nbgrader creates or records something.
+
+    Several graders may share one PostgreSQL gradebook: two of them creating nbgrader's tables
+    or the same assignment at once collide ("duplicate key value violates unique constraint").
+    A PostgreSQL advisory lock, keyed by the course, makes those steps take turns; the long
+    part, running notebooks, stays parallel. SQLite locks its file itself: nothing to do.
+    """
+    if not db_url.startswith("postgresql"):
+        yield
+        return
+    engine = _LOCK_ENGINES.get(db_url)
+    if engine is None:
+        engine = _LOCK_ENGINES[db_url] = create_engine(db_url, pool_size=1, max_overflow=0)
+    key = zlib.crc32(f"autograder/{COURSE_ID}".encode())
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
 
 
 #: (student_id, assignment_id) to (executed notebook, verdicts), for :class:`SandboxExecute`.
@@ -107,6 +137,8 @@ class RecordedSubmission:
     timestamp: datetime.datetime | None = None
     seconds_late: float = 0.0
     penalty: float = 0.0
+    #: ``(cell, comment)`` for every comment a grader wrote in formgrader.
+    comments: list[tuple[str, str]] = field(default_factory=list)
 
 
 def recorded_course(db_url: str) -> list[RecordedSubmission]:
@@ -134,8 +166,22 @@ def recorded_course(db_url: str) -> list[RecordedSubmission]:
                             g.auto_score,
                             g.manual_score,
                         )
+                    record.comments += [
+                        (c.name, c.manual_comment) for c in notebook.comments if c.manual_comment
+                    ]
                 found.append(record)
     return found
+
+
+def auto_scores(db_url: str, student_id: str, assignment_id: str) -> dict:
+    """Grade id to ``(auto_score, max_score)``: what the autograder gave, whatever a person
+    set since (empty if the submission is not recorded)."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            graded = gb.find_submission_notebook(assignment_id, assignment_id, student_id)
+        except MissingEntry:
+            return {}
+        return {g.name: (g.auto_score, g.max_score) for g in graded.grades}
 
 
 def drop_manual_grades(db_url: str, student_id: str, assignment_id: str) -> int:

@@ -16,11 +16,35 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from autograder.mistakes import mistake_code
 from autograder.results import STATUSES, SubmissionGrade
 from autograder.safe_text import for_csv, for_terminal
 
-GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "note", "feedback"]
-CELL_COLUMNS = ["student_id", "assignment", "grade_id", "score", "max_score", "status", "message"]
+#: The specification's columns first, then the grader's own (lateness, manual grades, mistakes).
+GRADE_COLUMNS = [
+    "student_id",
+    "assignment",
+    "score",
+    "max_score",
+    "note",
+    "feedback",
+    "timestamp",
+    "seconds_late",
+    "late_penalty",
+    "raw_score",
+]
+CELL_COLUMNS = [
+    "student_id",
+    "assignment",
+    "grade_id",
+    "score",
+    "max_score",
+    "status",
+    "message",
+    "auto_score",
+    "manual_score",
+    "mistake",
+]
 STAT_COLUMNS = ["assignment", "grade_id", "max_score", "submissions", "mean_score", *STATUSES]
 
 
@@ -60,6 +84,10 @@ def write_reports(out: Path, grades: Iterable[SubmissionGrade]) -> dict[str, Pat
                     f"{g.max_score:g}",
                     for_csv(g.note),
                     for_csv(feedback),
+                    for_csv(g.timestamp),
+                    f"{g.seconds_late:g}",
+                    f"{g.penalty:g}",
+                    f"{g.raw_score:g}",
                 ]
             )
     with open(paths["cell_grades"], "w", newline="", encoding="utf-8") as f:
@@ -76,6 +104,9 @@ def write_reports(out: Path, grades: Iterable[SubmissionGrade]) -> dict[str, Pat
                         f"{c.max_score:g}",
                         for_csv(c.status),
                         for_csv(c.message),
+                        "" if c.auto_score is None else f"{c.auto_score:g}",
+                        "" if c.manual is None else f"{c.manual:g}",
+                        for_csv(c.mistake or mistake_code(c.message)),
                     ]
                 )
     with open(paths["exercise_stats"], "w", newline="", encoding="utf-8") as f:

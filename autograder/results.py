@@ -33,6 +33,8 @@ class CellGrade:
     message: str = ""
     #: The grade a person set in formgrader, which the score is (``None``: the autograder's).
     manual: float | None = None
+    #: What the autograder gave (the score unless a manual grade replaces it).
+    auto_score: float | None = None
     #: The code of the named mistake the check's message reports (see
     #: :mod:`autograder.mistakes`), ``""`` when none.
     mistake: str = ""
@@ -79,7 +81,8 @@ class SubmissionGrade:
     def from_json(cls, data: dict) -> SubmissionGrade:
         cells = [CellGrade(**c) for c in data["cells"]]
         feedback = Path(data["feedback"]) if data.get("feedback") else None
-        extra = {k: data[k] for k in ("timestamp", "seconds_late", "penalty", "recorded") if k in data}
+        kept = ("timestamp", "seconds_late", "penalty", "recorded")
+        extra = {k: data[k] for k in kept if k in data}
         return cls(
             data["student_id"], data["assignment"], cells, data.get("note", ""), feedback, **extra
         )

@@ -36,8 +36,11 @@ from autograder.course import ROOT
 
 #: The grading shim: an ``autograder`` package that exists only inside the sandbox.
 SHIM = Path(__file__).resolve().parent / "sandbox_shim"
-#: Where things appear inside the sandbox.
+#: Where things appear inside the sandbox. Nothing is bound at its own path below ``/tmp`` (each
+#: notebook gets a new ``/tmp``), so the checkout may live anywhere, ``/tmp`` included.
 INSIDE_SHIM = "/opt/grading/shim"
+INSIDE_VENV = "/opt/grading/venv"
+INSIDE_LIB = "/opt/grading/lib"  # holds utils/
 INSIDE_CASES = "/tmp/cases"
 INSIDE_WORK = "/home/student/work"
 INSIDE_HOME = "/tmp/home"
@@ -95,6 +98,14 @@ class Limits:
     notebook_bytes: int = 96 * MiB
     record_bytes: int = 16 * MiB
     cells: int = 400
+
+
+def python_inside() -> str:
+    """The grader's Python as the sandbox sees it (its virtual environment at
+    :data:`INSIDE_VENV`)."""
+    if sys.prefix != sys.base_prefix:
+        return f"{INSIDE_VENV}/bin/{Path(sys.executable).name}"
+    return sys.executable
 
 
 def find_bwrap() -> str | None:
@@ -175,8 +186,9 @@ class Sandbox:
         """The worker's whole environment (nothing of the grader's leaks in)."""
         env = {
             "HOME": INSIDE_HOME,
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "PYTHONPATH": INSIDE_SHIM,
+            "PATH": f"{Path(python_inside()).parent}:/usr/local/bin:/usr/bin:/bin",
+            # Before site-packages, where an editable install would point at the checkout.
+            "PYTHONPATH": f"{INSIDE_SHIM}:{INSIDE_LIB}",
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "MPLCONFIGDIR": INSIDE_MPL,
@@ -238,8 +250,12 @@ class Sandbox:
         args += ["--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
         args += ["--perms", "0777", "--dir", INSIDE_HOME, "--perms", "0777", "--dir", INSIDE_MPL]
         args += ["--perms", "1777", "--size", str(lim.tmp_bytes), "--tmpfs", INSIDE_WORK]
-        binds = [(p, p) for p in sorted({sys.base_prefix, sys.prefix}) if not p.startswith("/usr")]
-        binds += [(str(ROOT / "utils"), str(ROOT / "utils")), (str(SHIM), INSIDE_SHIM)]
+        binds = []
+        if not sys.base_prefix.startswith("/usr"):
+            binds.append((sys.base_prefix, sys.base_prefix))
+        if sys.prefix != sys.base_prefix:
+            binds.append((sys.prefix, INSIDE_VENV))
+        binds += [(str(ROOT / "utils"), f"{INSIDE_LIB}/utils"), (str(SHIM), INSIDE_SHIM)]
         if self.mpl_cache is not None:
             binds.append((str(self.mpl_cache), f"{INSIDE_MPL}/{self.mpl_cache.name}"))
         # bwrap makes missing parent folders private (0700): make them traversable first.

@@ -78,6 +78,8 @@ class Submission:
     notebook: Path | None
     note: str = ""
     root: Path | None = None
+    #: When it was handed in (nbgrader's ``timestamp.txt`` or the LMS's time), ``""`` if unknown.
+    timestamp: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -153,18 +155,45 @@ def _one_submission(root: Path, sid: str, aid: str, limit_bytes: int) -> Submiss
         if e.name.endswith(".ipynb") and not e.is_dir(follow_symlinks=False)
     }
     expected = f"{aid}.ipynb"
+    stamp = read_timestamp(root / sid / aid / "timestamp.txt")
     if expected in entries:
-        return _checked(root, sid, aid, entries[expected], "", limit_bytes)
+        found = _checked(root, sid, aid, entries[expected], "", limit_bytes)
+        return replace(found, timestamp=stamp)
     if len(entries) == 1:
         ((name, entry),) = entries.items()
         note = f"graded {name}, the only notebook handed in"
-        return _checked(root, sid, aid, entry, note, limit_bytes)
+        return replace(_checked(root, sid, aid, entry, note, limit_bytes), timestamp=stamp)
     note = (
         "no notebook handed in"
         if not entries
         else f"{len(entries)} notebooks and none named {expected}"
     )
     return Submission(sid, aid, None, note, root)
+
+
+def read_timestamp(path: Path, limit: int = 256) -> str:
+    """The time in nbgrader's ``timestamp.txt`` (ISO 8601, UTC), or ``""``.
+
+    Read like a hand-in: never through a link, only a small regular file; a file that does
+    not hold a time counts as none.
+    """
+    from nbgrader.utils import parse_utc
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return ""
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1 or st.st_size > limit:
+            return ""
+        text = os.read(fd, limit).decode("utf-8", "replace").strip()
+    finally:
+        os.close(fd)
+    try:
+        return parse_utc(text).isoformat() if text else ""
+    except (ValueError, OverflowError):
+        return ""
 
 
 def _checked(

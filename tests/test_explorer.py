@@ -403,11 +403,17 @@ def test_feature_toggles_and_at_least_one_feature():
     assert toggles["x1^2"].value
 
 
-def test_shallow_network_has_one_fixed_hidden_layer():
+def test_shallow_network_has_one_hidden_layer_or_none():
     app = shallow()
-    assert app.controls["layers"].disabled and app.controls["layers"].value == 1
+    layers = app.controls["layers"]
+    assert (layers.min, layers.max, layers.value) == (0, 1, 1) and not layers.disabled
     assert len(app.controls["units"]) == 1
     assert app.controls["init_scale"].layout.display == "none"
+    layers.value = 0  # logistic regression: no unit slider, no hidden activation to choose
+    assert app.settings.hidden == [] and app.controls["units_box"].children == ()
+    assert app.controls["activation"].disabled and app.message == ""
+    layers.value = 1
+    assert app.settings.hidden == [4] and not app.controls["activation"].disabled
 
 
 def test_deep_layers_slider_adds_and_removes_unit_sliders():

@@ -18,6 +18,7 @@ import pytest
 
 from utils.explorer import GRID_SIZE
 from utils.explorer_benchmark import CHROMIUM, KERNEL_IDLE_JS, LabServer, browser, open_and_run
+from utils.plotting import REGION_ALPHA, REGION_COLOURS
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not found")
@@ -121,8 +122,12 @@ def test_saved_notebook_shows_the_last_frame_when_reopened(lab, tmp_path):
     page.wait_for_function(KERNEL_IDLE_JS, timeout=WAIT_MS)
     wait_for(page, f"{attr('epoch')} === 1500 && {attr('gridBytes')} === {GRID_SIZE**2}")
     pixels = picture(page)
-    # A trained boundary: both class colours are on the picture, not one flat colour.
-    assert (np.abs(pixels - pixels.mean(axis=(0, 1))).max(axis=2) > 40).mean() > 0.2
+    # A trained boundary: both regions' colours cover a good part of the picture, not one flat
+    # colour (a confident region is drawn in its plotting colour, as a static plot draws it).
+    for hex_colour in REGION_COLOURS:
+        rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+        region = 255 + (rgb - 255) * REGION_ALPHA
+        assert (np.abs(pixels - region).max(axis=2) <= 12).mean() > 0.1
     count = page.evaluate(
         "() => window.jupyterapp.shell.currentWidget.content.widgets"
         ".filter(c => c.model.type === 'code' && c.model.executionCount)"

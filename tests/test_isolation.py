@@ -52,9 +52,11 @@ def _grade(subs: Path, out: Path, *extra: str) -> tuple[int, dict, dict, int]:
     grades.csv and cell_grades.csv by student, and the grader's peak memory in bytes."""
     command = [sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out)]
     command += ["--workers", "1", "--cell-timeout", "20", *extra]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = process.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0, errors[-2000:]
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         grades = {row["student_id"]: row for row in csv.DictReader(f)}
     cells: dict[str, dict] = {}
@@ -404,3 +406,20 @@ def test_output_kept_per_notebook_is_capped(tmp_path):
     kept = sum(len(_text(c)) for c in nb.cells)
     assert 198_000 <= kept <= 250_000
     assert "output cut" in _text(nb.cells[-1])
+
+
+def test_a_worker_that_cannot_start_stops_grading_and_grades_nobody(
+    tmp_path, fresh_release, monkeypatch, capsys
+):
+    """A broken grading environment is the grader's problem: grading stops with the reason,
+    and no student gets a zero for it."""
+    from autograder.cli import main
+
+    monkeypatch.setattr("autograder.executor.python_inside", lambda: "/nonexistent/python")
+    subs, out = tmp_path / "in", tmp_path / "out"
+    _write(subs, "a_honest", student_notebook(AID, release=fresh_release))
+    status = main(["grade", str(subs), "--out", str(out), "--workers", "1"])
+    assert status != 0
+    assert "could not start" in capsys.readouterr().err
+    assert not list((out / "nbgrader" / "results").rglob("*.json"))
+    assert not (out / "grades.csv").exists()

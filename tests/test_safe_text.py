@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.results import CellGrade, SubmissionGrade
 from autograder.reports import ProgressBar, summary_table, write_reports
+from autograder.results import CellGrade, SubmissionGrade
 from autograder.safe_text import for_csv, for_html, for_terminal, from_csv
 
 SPREADSHEET_IDS = [
@@ -126,7 +126,8 @@ def test_the_csv_round_trip_gives_the_ids_back(tmp_path):
     ids = SPREADSHEET_IDS + ["plain"]
     write_reports(tmp_path, _grades(ids, tmp_path))
     header, *rows = _read(tmp_path / "grades.csv")
-    assert header == ["student_id", "assignment", "score", "max_score", "note", "feedback"]
+    # The columns of the spec first; lateness and raw score follow (issue 12).
+    assert header[:6] == ["student_id", "assignment", "score", "max_score", "note", "feedback"]
     assert sorted(from_csv(r[0]) for r in rows) == sorted(ids)
     assert {r[4] for r in rows} == {"'@note"}
     assert {(r[2], r[3]) for r in rows} == {("1", "3")}

@@ -8,7 +8,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.course import ROOT
 from autograder.executor import DIED, TIMEOUT, GradingWorker, WorkerSlot
-from autograder.sandbox import Limits, Sandbox, sandbox_problem
+from autograder.sandbox import Limits, Sandbox, python_inside, sandbox_problem
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -34,7 +33,7 @@ UID = 61900 if os.geteuid() == 0 else None
 def run_inside(code: str, tmp_path: Path, limits: Limits | None = None, **kwargs):
     """Run ``code`` with the sandbox's Python; return (exit code, stdout, stderr)."""
     sandbox = Sandbox(uid=UID, limits=limits or Limits(), **kwargs)
-    argv = sandbox.argv([str(Path(sys.prefix) / "bin" / "python"), "-c", code])
+    argv = sandbox.argv([python_inside(), "-c", code])
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     return done.returncode, done.stdout, done.stderr
 
@@ -75,15 +74,14 @@ def test_cannot_read_what_it_was_not_given(path, tmp_path):
 
 
 def test_of_the_checkout_only_the_student_helpers_are_visible(tmp_path):
-    code = f"import os; print(sorted(os.listdir({str(ROOT)!r})))"
+    code = (
+        f"import os, utils; print(os.path.exists({str(ROOT)!r}), "
+        "sorted(os.listdir(os.path.dirname(os.path.dirname(utils.__file__)))))"
+    )
     status, out, err = run_inside(code, tmp_path)
     assert status == 0, err
-    visible = set(eval(out))
-    venv = Path(sys.prefix)
-    allowed = {"utils"} | (
-        {venv.relative_to(ROOT).parts[0]} if venv.is_relative_to(ROOT) else set()
-    )
-    assert visible <= allowed and "utils" in visible
+    assert out.split(" ", 1)[0] == "False"  # the checkout is nowhere
+    assert eval(out.split(" ", 1)[1]) == ["utils"]  # utils/ alone, away from the checkout
 
 
 def test_cannot_read_a_file_beside_the_grader(tmp_path):

@@ -157,7 +157,7 @@ def xor(m: int = 400, noise: float = 0.1, seed: int | None = 1):
     return X, Y
 
 
-def spiral(m: int = 400, noise: float = 0.1, seed: int | None = 1):
+def spiral(m: int = 400, noise: float = 0.05, seed: int | None = 1):
     """Two interleaved spiral arms, one per class. Parameters as :func:`flower`."""
     rng = np.random.default_rng(seed)
     half = m // 2

@@ -26,9 +26,17 @@ never computes a cost itself). Options: any field of :class:`Settings` (``datase
 saved JSON state: dict, text or file path) and ``hide_controls=True`` (lecture mode).
 
 Reset rules: data set, noise, train/test ratio and Regenerate draw new data and a new network
-(epoch 0); features, hidden layers, units, activation, initialisation and Reset draw a new
-network on the same data; learning rate, epochs per frame, "show test data", "discretize" and
-"hide controls" keep the trained network.
+(epoch 0); a new data set also brings its own default noise (:data:`DEFAULT_NOISE`, the noise
+at which it looks like its name); features, hidden layers, units, activation, initialisation
+and Reset draw a new network on the same data; learning rate, epochs per frame, "show test
+data", "discretize" and "hide controls" keep the trained network.
+
+No hidden layer (``hidden=[]``) is logistic regression, the baseline of both explorers. The
+deep explorer passes ``layer_dims = [n_x, 1]`` to your L-layer functions. Assignment 03's
+functions always build a hidden layer, so the shallow explorer feeds the inputs through a fixed
+layer of ``2 n_x`` ReLU units, ``W1 = [I; -I]`` and ``b1 = 0``, whose output weights are tied
+as ``W2 = [w, -w]``: since ``relu(x) - relu(-x) = x``, the output is ``sigmoid(w x + b2)``, and
+your forward, backward and update functions compute every step of it.
 
 How it is built
 ---------------
@@ -49,6 +57,7 @@ slider change reaches the screen in about 25 ms when JupyterLab runs the server 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import math
 import pathlib
@@ -63,7 +72,9 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from utils import datasets
 from utils.datasets import PLANAR_NAMES, load_planar
+from utils.plotting import CLASS_COLOURS, REGION_ALPHA, REGION_COLOURS
 
 # --------------------------------------------------------------------------------------------
 # Choices offered by the controls
@@ -89,17 +100,35 @@ DATASETS = {
 }
 assert tuple(DATASETS) == PLANAR_NAMES
 
+#: Noise of each data set at its defaults: the default of its maker in :mod:`utils.datasets`,
+#: where each data set still looks like its name (two clear arms for the spiral).
+DEFAULT_NOISE = {
+    name: float(inspect.signature(getattr(datasets, name)).parameters["noise"].default)
+    for name in PLANAR_NAMES
+}
+
 #: Activations of the hidden layers (the course's four).
 ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid")
 
-#: Learning rates offered by the slider.
-LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.6, 1.2, 2.4, 5.0)
+#: Learning rates offered by the slider, about three per factor of ten up to the rates that
+#: make training bounce or diverge (the notebooks' "ten times larger" experiments); the text
+#: box beside the slider takes any other positive value.
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.6, 1.2, 3.0, 6.0, 10.0, 30.0)
 
 #: Gradient-descent iterations trained per frame, at most (a frame also has a time budget).
 EPOCHS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 
 #: Weight scales of ``initialize_parameters_deep`` offered (deep networks only).
 INIT_SCALES = ("he", "xavier", 1.0, 0.1, 0.01)
+
+#: Width in CSS pixels of each of the two control panels, of a control in a panel (the panel's
+#: padding and each widget's 2-pixel margins take the rest), and of the learning-rate box.
+#: Two panels and the 320-pixel picture (838 pixels) fit the 848 pixels of a notebook's output
+#: in a 1280-pixel window with the file browser open.
+PANEL_WIDTH = 252
+CONTROL_WIDTH = PANEL_WIDTH - 24
+PICTURE_WIDTH = 324  # the 320-pixel picture of explorer_widget.js and its border
+RATE_BOX_WIDTH = 64
 
 #: Most hidden layers of a deep network, and most units of a hidden layer.
 MAX_HIDDEN_LAYERS = 6
@@ -152,7 +181,7 @@ class Settings:
     and the cost history is the explorer's whole state (see :meth:`Explorer.state`)."""
 
     dataset: str = "flower"
-    noise: float = 0.2
+    noise: float = DEFAULT_NOISE["flower"]
     train_percent: int = 50
     data_seed: int = 1
     features: list[str] = field(default_factory=lambda: ["x1", "x2"])
@@ -171,6 +200,13 @@ def _default_settings(kind: str) -> Settings:
     if kind == "shallow":
         return Settings()
     return Settings(hidden=[8, 8], activation="relu", init_scale="he", learning_rate=0.3)
+
+
+def _with_default_noise(changes: dict) -> dict:
+    """``changes`` plus the new data set's default noise when it picks a data set and no noise."""
+    if "dataset" in changes and "noise" not in changes and changes["dataset"] in DEFAULT_NOISE:
+        return {**changes, "noise": DEFAULT_NOISE[changes["dataset"]]}
+    return changes
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,7 +295,13 @@ class _Network:
 
 
 class ShallowNetwork(_Network):
-    """Assignment 03's functions: one hidden layer of ``hidden[0]`` units."""
+    """Assignment 03's functions: one hidden layer of ``hidden[0]`` units, or none.
+
+    With no hidden layer (``layer_dims = [n_x, 1]``) it is logistic regression, still computed
+    by the functions given: a fixed pass-through layer of ``2 n_x`` ReLU units
+    (``W1 = [I; -I]``, ``b1 = 0``) with output weights tied as ``W2 = [w, -w]``, so that
+    ``Z2 = w relu(X) - w relu(-X) + b2 = w X + b2``.
+    """
 
     kind = "shallow"
     names = (
@@ -269,13 +311,64 @@ class ShallowNetwork(_Network):
         "update_parameters",
     )
 
+    #: The pass-through layer needs the identity relu(x) - relu(-x) = x, hence ReLU units.
+    LINEAR_ACTIVATION = "relu"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._n_x = 0  # > 0 while the network has no hidden layer (logistic regression)
+
     def init(self, layer_dims, scale, rng):
+        if len(layer_dims) == 2:  # no hidden layer: logistic regression
+            n_x, n_y = layer_dims
+            params = dict(
+                self._dict(
+                    self.names[0], _call(self.names[0], self.initialize, n_x, 2 * n_x, n_y, rng)
+                )
+            )
+            eye = np.eye(n_x)
+            W2 = np.asarray(params["W2"], dtype=float)
+            w = (W2[:, :n_x] - W2[:, n_x:]) / 2  # the random start of w, at the same scale
+            params["W1"] = np.vstack([eye, -eye])
+            params["b1"] = np.zeros((2 * n_x, 1))
+            params["W2"] = np.hstack([w, -w])
+            self._n_x = n_x
+            return params
+        self._n_x = 0
         n_x, n_h, n_y = layer_dims
         return self._dict(self.names[0], _call(self.names[0], self.initialize, n_x, n_h, n_y, rng))
 
+    def forward(self, X, parameters, activation):
+        return super().forward(X, parameters, self.LINEAR_ACTIVATION if self._n_x else activation)
+
     def backward(self, parameters, cache, A, X, Y, activation):
+        if self._n_x:
+            activation = self.LINEAR_ACTIVATION
         grads = _call(self.names[2], self.backward_fn, parameters, cache, X, Y, activation)
-        return self._dict(self.names[2], grads)
+        grads = self._dict(self.names[2], grads)
+        if not self._n_x:
+            return grads
+        # Chain rule through the tie W2 = [w, -w]: dJ/dw = dW2[:, :n_x] - dW2[:, n_x:]. Passing
+        # [dw, -dw] for W2 and zeros for the fixed layer keeps the tie through the update.
+        n_x = self._n_x
+        dW2 = np.asarray(grads["dW2"], dtype=float)
+        dw = dW2[:, :n_x] - dW2[:, n_x:]
+        tied = dict(grads)
+        tied["dW2"] = np.hstack([dw, -dw])
+        tied["dW1"] = np.zeros((2 * n_x, n_x))
+        tied["db1"] = np.zeros((2 * n_x, 1))
+        return tied
+
+    def update(self, parameters, grads, learning_rate):
+        new = super().update(parameters, grads, learning_rate)
+        if self._n_x:
+            # The pass-through layer is fixed whatever the update does (zero gradients keep
+            # it already; this also undoes an update that changes parameters in place).
+            eye = np.eye(self._n_x)
+            new = dict(new)
+            new["W1"] = np.vstack([eye, -eye])
+            new["b1"] = np.zeros((2 * self._n_x, 1))
+        return new
 
 
 class DeepNetwork(_Network):
@@ -379,8 +472,10 @@ class Explorer:
             raise ValueError(f"unknown activation {s.activation!r}; choose one of {ACTIVATIONS}")
         if not 1 <= s.train_percent <= 99:
             raise ValueError("train_percent must be between 1 and 99")
-        if self.kind == "shallow" and len(s.hidden) != 1:
-            raise ValueError("the shallow network has exactly one hidden layer")
+        if self.kind == "shallow" and len(s.hidden) > 1:
+            raise ValueError(
+                "the shallow network has one hidden layer, or none (logistic regression)"
+            )
         if len(s.hidden) > MAX_HIDDEN_LAYERS or any(int(n) < 1 for n in s.hidden):
             raise ValueError(f"hidden: at most {MAX_HIDDEN_LAYERS} layers of at least 1 unit")
         if not (s.learning_rate > 0 and s.epochs_per_frame >= 1):
@@ -402,6 +497,8 @@ class Explorer:
             changes["features"] = [f for f in FEATURES if f in changes["features"]]
         if "hidden" in changes:
             changes["hidden"] = [int(n) for n in changes["hidden"]]
+        if changes.get("dataset", self.settings.dataset) != self.settings.dataset:
+            changes = _with_default_noise(changes)
         new = replace(self.settings, **changes)
         self._validate_settings(new)
         changed = {k for k in changes if getattr(self.settings, k) != getattr(new, k)}
@@ -677,6 +774,12 @@ class ExplorerCanvas(anywidget.AnyWidget):
     discretize = traitlets.Bool(False).tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
+    #: The colours of the static plots (utils.plotting), so that a class has one colour in
+    #: the whole course: points of class 0 and 1, and the regions, drawn with this opacity
+    #: over white as matplotlib does.
+    class_colours = traitlets.List(traitlets.Unicode(), list(CLASS_COLOURS)).tag(sync=True)
+    region_colours = traitlets.List(traitlets.Unicode(), list(REGION_COLOURS)).tag(sync=True)
+    region_alpha = traitlets.Float(REGION_ALPHA).tag(sync=True)
 
 
 class BoundaryExplorer:
@@ -920,7 +1023,7 @@ class BoundaryExplorer:
         style = {"description_width": "90px"}
 
         def wide():  # one Layout per widget: a shared one would hide them all at once
-            return widgets.Layout(width="290px")
+            return widgets.Layout(width=f"{CONTROL_WIDTH}px")
 
         def button(name, label, icon, tooltip, handler):
             b = widgets.Button(
@@ -988,15 +1091,13 @@ class BoundaryExplorer:
         deep = kind == "deep"
         c["layers"] = widgets.IntSlider(
             value=len(s.hidden),
-            min=0 if deep else 1,
+            min=0,
             max=MAX_HIDDEN_LAYERS if deep else 1,
             description="Hidden layers",
-            disabled=not deep,
+            tooltip="0: no hidden layer, logistic regression",
             layout=wide(),
             style=style,
         )
-        if not deep:
-            c["layers"].tooltip = "The shallow network has one hidden layer"
         c["units_box"] = widgets.VBox()
         c["units"] = []
         c["activation"] = widgets.Dropdown(
@@ -1018,9 +1119,20 @@ class BoundaryExplorer:
             options=_with(LEARNING_RATES, s.learning_rate),
             value=s.learning_rate,
             description="Learning rate",
-            layout=wide(),
+            readout=False,  # the box beside it shows the value and takes any other
+            layout=widgets.Layout(width=f"{CONTROL_WIDTH - 4 - RATE_BOX_WIDTH}px"),
             style=style,
         )
+        c["learning_rate_text"] = widgets.BoundedFloatText(
+            value=s.learning_rate,
+            min=1e-6,
+            max=1e6,
+            step=None,  # any number, not multiples of a step
+            tooltip="Any learning rate: type it and press Enter",
+            layout=widgets.Layout(width=f"{RATE_BOX_WIDTH}px"),
+        )
+        c["learning_rate_text"].add_class("explorer-learning-rate-text")
+        c["learning_rate_text"].observe(self._on_rate_text, names="value")
         c["epochs_per_frame"] = widgets.SelectionSlider(
             options=_with(EPOCHS_PER_FRAME, s.epochs_per_frame),
             value=s.epochs_per_frame,
@@ -1029,10 +1141,16 @@ class BoundaryExplorer:
             style=style,
         )
         c["show_test"] = widgets.Checkbox(
-            value=s.show_test, description="Show test data", indent=False
+            value=s.show_test,
+            description="Show test data",
+            indent=False,
+            layout=widgets.Layout(width="auto"),  # not ipywidgets' 300 px: under the picture
         )
         c["discretize"] = widgets.Checkbox(
-            value=s.discretize, description="Discretize output", indent=False
+            value=s.discretize,
+            description="Discretize output",
+            indent=False,
+            layout=widgets.Layout(width="auto"),  # not ipywidgets' 300 px: under the picture
         )
         c["state_file"] = widgets.Text(
             value="explorer_state.json", description="State file", layout=wide(), style=style
@@ -1060,13 +1178,14 @@ class BoundaryExplorer:
         def panel(title, children):
             box = widgets.VBox(
                 [widgets.HTML(f"<b>{title}</b>"), *children],
-                layout=widgets.Layout(width="310px", flex="0 0 auto"),
+                layout=widgets.Layout(width=f"{PANEL_WIDTH}px", flex="0 0 auto"),
             )
             box.add_class("explorer-panel")
             return box
 
         features = widgets.Box(
-            list(c["features"].values()), layout=widgets.Layout(flex_flow="row wrap", width="290px")
+            list(c["features"].values()),
+            layout=widgets.Layout(flex_flow="row wrap", width=f"{CONTROL_WIDTH}px"),
         )
         data_panel = panel(
             "Data",
@@ -1089,17 +1208,30 @@ class BoundaryExplorer:
                 c["units_box"],
                 c["activation"],
                 c["init_scale"],
-                c["learning_rate"],
+                widgets.HBox([c["learning_rate"], c["learning_rate_text"]]),
                 c["epochs_per_frame"],
             ],
         )
         view_options = widgets.HBox([c["show_test"], c["discretize"]])
         self._panels = [data_panel, net_panel, view_options]
+        # Wrapping, not scrolling: where the three columns do not fit (a narrow window, the
+        # file browser open) the picture moves under the controls.
         self.widget = widgets.VBox(
             [
-                widgets.HBox([*top, c["hide"]]),
-                widgets.HBox([data_panel, net_panel, widgets.VBox([self.canvas, view_options])]),
-            ]
+                widgets.HBox([*top, c["hide"]], layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HBox(
+                    [
+                        data_panel,
+                        net_panel,
+                        widgets.VBox(
+                            [self.canvas, view_options],
+                            layout=widgets.Layout(width=f"{PICTURE_WIDTH}px", flex="0 0 auto"),
+                        ),
+                    ],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
+            ],
+            layout=widgets.Layout(max_width="100%"),
         )
         self.widget.add_class("explorer")
         self._on_hide({"new": s.hide_controls})
@@ -1117,7 +1249,7 @@ class BoundaryExplorer:
                 min=1,
                 max=top,
                 description=label,
-                layout=widgets.Layout(width="290px"),
+                layout=widgets.Layout(width=f"{CONTROL_WIDTH}px"),
                 style={"description_width": "90px"},
             )
             sl.add_class("explorer-units")
@@ -1152,6 +1284,7 @@ class BoundaryExplorer:
                 value = getattr(s, key)
                 c[key].options = _with(c[key].options, value)
                 c[key].value = value
+            c["learning_rate_text"].value = s.learning_rate
             c["layers"].value = len(s.hidden)
             for key, t in c["features"].items():
                 t.value = key in s.features
@@ -1163,6 +1296,8 @@ class BoundaryExplorer:
 
     def _sync_buttons(self) -> None:
         c = self.controls
+        # Without a hidden layer there is no hidden activation to choose.
+        c["activation"].disabled = not self.settings.hidden
         c["play"].disabled = self._playing or not self.controller.ready
         c["pause"].disabled = not self._playing
         c["step"].disabled = not self.controller.ready
@@ -1170,8 +1305,16 @@ class BoundaryExplorer:
     # --- handlers -------------------------------------------------------------------------------
     def _apply(self, **changes) -> None:
         what = self.controller.update(**changes)
-        if what != "view":
+        if "dataset" in changes:  # the new data set's noise is shown on the noise slider
+            self._sync_controls()
+        elif what != "view":
             self._sync_buttons()
+        if "learning_rate" in changes:
+            self._syncing = True
+            try:
+                self.controls["learning_rate_text"].value = self.settings.learning_rate
+            finally:
+                self._syncing = False
         self._push()
 
     def _on_control(self, change) -> None:
@@ -1191,6 +1334,20 @@ class BoundaryExplorer:
                 self._syncing = False
             return
         self._apply(**{key: change["new"]})
+
+    def _on_rate_text(self, change) -> None:
+        """A learning rate typed in the box: the slider gets it as an option if it is new."""
+        if self._syncing or not change["new"] or change["new"] <= 0:
+            return
+        rate = float(change["new"])
+        slider = self.controls["learning_rate"]
+        self._syncing = True
+        try:
+            slider.options = _with(slider.options, rate)
+            slider.value = rate
+        finally:
+            self._syncing = False
+        self._apply(learning_rate=rate)
 
     def _on_units(self, change) -> None:
         if self._syncing:
@@ -1330,6 +1487,8 @@ def _make(net: _Network, options: dict) -> BoundaryExplorer:
     setting_names = {f.name for f in fields(Settings)}
     overrides = {k: options.pop(k) for k in list(options) if k in setting_names}
     settings = options.pop("settings", None) or _default_settings(net.kind)
+    if overrides.get("dataset", settings.dataset) != settings.dataset:
+        overrides = _with_default_noise(overrides)  # dataset="spiral" opens on clear arms
     if overrides:
         settings = replace(settings, **overrides)
     return BoundaryExplorer(net, settings=settings, **options)

@@ -11,30 +11,35 @@
 const SIZE = 320; // CSS pixels of the boundary picture
 const CURVE_H = 70; // CSS pixels of the cost curves
 
-// Colours of the two classes (orange = 0, blue = 1) and of the neutral middle.
-const ORANGE = [245, 147, 34];
-const BLUE = [8, 119, 189];
-const MID = [232, 234, 235];
-const WASH = 0.55; // how much of the class colour shows in the background
+// The class colours come from the kernel (class_colours, region_colours and region_alpha:
+// those of utils/plotting.py), so a class has the same colour here as in the static plots.
+const MID = [255, 255, 255]; // probability 0.5: no class, so no colour
+const WHITE = [255, 255, 255];
 
 function mix(a, b, t) {
   return [0, 1, 2].map((i) => a[i] + (b[i] - a[i]) * t);
 }
 
-function makeLut(discrete) {
-  // 256 RGBA entries: probability i / 255 of class 1 -> colour.
+function rgbOf(hex) {
+  const h = String(hex).replace("#", "");
+  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+}
+
+function makeLut(regions, alpha, discrete) {
+  // 256 RGBA entries: probability i / 255 of class 1 -> the region colour drawn with opacity
+  // alpha over white (as matplotlib draws the regions), fading to white at 0.5 unless
+  // discrete.
+  const [c0, c1] = regions.map((c) => mix(WHITE, c, alpha));
   const lut = new Uint8ClampedArray(256 * 4);
   for (let i = 0; i < 256; i++) {
     const p = i / 255;
     let c;
-    if (discrete) c = p >= 0.5 ? BLUE : ORANGE;
-    else c = p < 0.5 ? mix(ORANGE, MID, p / 0.5) : mix(MID, BLUE, (p - 0.5) / 0.5);
-    const w = mix([255, 255, 255], c, WASH);
-    lut.set([w[0], w[1], w[2], 255], i * 4);
+    if (discrete) c = p >= 0.5 ? c1 : c0;
+    else c = p < 0.5 ? mix(c0, MID, p / 0.5) : mix(MID, c1, (p - 0.5) / 0.5);
+    lut.set([Math.round(c[0]), Math.round(c[1]), Math.round(c[2]), 255], i * 4);
   }
   return lut;
 }
-const LUTS = { smooth: makeLut(false), discrete: makeLut(true) };
 
 function bytesOf(v) {
   if (!v) return new Uint8Array(0);
@@ -90,6 +95,24 @@ function render({ model, el: host }) {
   const heat = document.createElement("canvas"); // grid_size x grid_size, scaled up smoothly
   const hctx = heat.getContext("2d");
   let image = null;
+  let palette = null; // { key, points, smooth, discrete }, rebuilt when the colours change
+
+  function colours() {
+    const points = model.get("class_colours") || ["#2166ac", "#b2182b"];
+    const regions = model.get("region_colours") || points;
+    const alpha = model.get("region_alpha") ?? 0.6;
+    const key = JSON.stringify([points, regions, alpha]);
+    if (!palette || palette.key !== key) {
+      const rgb = regions.map(rgbOf);
+      palette = {
+        key,
+        points: points.map(rgbOf),
+        smooth: makeLut(rgb, alpha, false),
+        discrete: makeLut(rgb, alpha, true),
+      };
+    }
+    return palette;
+  }
   let pending = false;
   let lastDrawn = -1;
 
@@ -103,7 +126,8 @@ function render({ model, el: host }) {
         heat.height = g;
         image = hctx.createImageData(g, g);
       }
-      const lut = model.get("discretize") ? LUTS.discrete : LUTS.smooth;
+      const pal = colours();
+      const lut = model.get("discretize") ? pal.discrete : pal.smooth;
       const px = image.data;
       for (let i = 0, j = 0; i < grid.length; i++, j += 4) {
         const k = grid[i] * 4;
@@ -145,7 +169,7 @@ function render({ model, el: host }) {
       const isTest = flags >= 2;
       if (isTest && !showTest) continue;
       const label = flags - (isTest ? 2 : 0);
-      const c = label >= 0.5 ? BLUE : ORANGE;
+      const c = colours().points[label >= 0.5 ? 1 : 0];
       ctx.beginPath();
       ctx.arc(pts[i] * SIZE, pts[i + 1] * SIZE, 3.2, 0, 2 * Math.PI);
       ctx.fillStyle = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;

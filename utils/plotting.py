@@ -30,9 +30,12 @@ import numpy as np
 #: Largest number of grid points per axis: the grid never exceeds 200 x 200 = 40,000 points.
 MAX_RESOLUTION = 200
 
-#: Colours of class 0 and class 1: points, and (lighter) the regions a classifier assigns.
+#: Colours of class 0 and class 1: points, and (lighter) the regions a classifier assigns,
+#: drawn with opacity REGION_ALPHA. The explorer (utils/explorer.py) draws with these too, so
+#: a class has one colour in every picture of the course.
 CLASS_COLOURS = ("#2166ac", "#b2182b")
 REGION_COLOURS = ("#92c5de", "#f4a582")
+REGION_ALPHA = 0.6
 
 #: The activations of the course, in the order the notebooks show them.
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -211,7 +214,12 @@ def plot_decision_boundary(
 
     ax = _new_axes(ax)
     ax.contourf(
-        x1, x2, grid_predictions, levels=[-np.inf, 0.5, np.inf], colors=REGION_COLOURS, alpha=0.6
+        x1,
+        x2,
+        grid_predictions,
+        levels=[-np.inf, 0.5, np.inf],
+        colors=REGION_COLOURS,
+        alpha=REGION_ALPHA,
     )
     plot_data(X, Y, ax=ax)
     ax.set_xlim(x1[0], x1[-1])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -70,9 +71,9 @@ def _encode(value: Any, depth: int) -> Any:
             return {"__opaque__": "int with too many digits"}
     if isinstance(value, float):
         # repr keeps every bit of a double, and NaN and inf, which strict JSON has no words for.
-        return {"__float__": repr(float(value))}
+        return {"__float__": _float_text(value)}
     if isinstance(value, complex):
-        return {"__complex__": [repr(value.real), repr(value.imag)]}
+        return {"__complex__": [_float_text(value.real), _float_text(value.imag)]}
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in _KINDS:
             return {"__opaque__": f"array of dtype {value.dtype}"}
@@ -98,7 +99,19 @@ def _encode(value: Any, depth: int) -> Any:
     return {"__opaque__": type(value).__name__}
 
 
-def encode(value: Any, limit: int = 64 * 1024 * 1024) -> str:
+#: Largest encoding :func:`encode` makes, unless told otherwise (characters).
+DEFAULT_LIMIT = 64 * 1024 * 1024
+
+
+def _float_text(value: float) -> str:
+    """Text that ``float()`` reads back as ``value``: repr, but a NaN keeps its sign."""
+    value = float(value)
+    if value != value and math.copysign(1.0, value) < 0:
+        return "-nan"
+    return repr(value)
+
+
+def encode(value: Any, limit: int = DEFAULT_LIMIT) -> str:
     """Encode ``value`` as text.
 
     Parameters

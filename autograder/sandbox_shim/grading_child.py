@@ -12,7 +12,7 @@ import resource
 import sys
 
 #: Output kept per cell (characters of text, or encoded rich output).
-OUTPUT_LIMIT = int(os.environ.get("GRADING_OUTPUT_LIMIT", 256 * 1024))
+OUTPUT_LIMIT = int(os.environ["GRADING_OUTPUT_LIMIT"])  # from autograder.sandbox.Limits
 CUT = "\n[output cut: more than the grader keeps]\n"
 
 

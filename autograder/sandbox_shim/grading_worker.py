@@ -37,7 +37,7 @@ CASES = os.environ.get("AUTOGRADER_CASES", "/tmp/cases")
 HOME = os.environ.get("GRADING_HOME", "/tmp/home")
 MPL = os.environ.get("MPLCONFIGDIR", "/tmp/mpl")
 SANDBOXED = os.environ.get("GRADING_SANDBOXED") == "1"
-TMPFS_BYTES = int(os.environ.get("GRADING_TMPFS_BYTES", 256 * 1024 * 1024))
+TMPFS_BYTES = int(os.environ.get("GRADING_TMPFS_BYTES", "0"))  # from autograder.sandbox.Limits
 #: The folders each notebook gets new and empty, and their modes.
 FRESH = {"/tmp": "1777", WORK: "0755", "/dev/shm": "1777"}
 #: Largest job (notebook, inputs and support files) a notebook's process accepts.

@@ -21,8 +21,10 @@ from pathlib import Path
 
 from utils import checks, transfer
 
-#: Largest encoded output of one call (characters); larger ones are recorded as too large.
-RECORD_LIMIT = int(os.environ.get("GRADING_RECORD_LIMIT", 16 * 1024 * 1024))
+#: Largest encoded output of one call (characters); larger ones are recorded as too large. The
+#: grader sets it from autograder.sandbox.Limits, where every limit is defined, and enforces
+#: its own limits on what it reads; outside grading, transfer's default applies.
+RECORD_LIMIT = int(os.environ.get("GRADING_RECORD_LIMIT") or transfer.DEFAULT_LIMIT)
 
 _records: dict[str, list[dict]] = {}
 _cell: list[str] = ["(outside a grade cell)"]
