@@ -32,6 +32,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import ROOT, SOURCE, assignment_ids
+from autograder.exploration import exploration_sources
 from autograder.samples import solution_cells, student_notebook
 
 
@@ -116,7 +117,10 @@ import nbformat
 import shutil
 jobs = json.loads(sys.argv[1])
 total = 0.0
-for path, support in jobs:
+def normal(source):
+    return "\n".join(x.rstrip() for x in source.replace("\r\n", "\n").split("\n")).strip()
+for path, support, skipped in jobs:
+    skipped = set(skipped)
     nb = nbformat.read(path, as_version=4)
     namespace = {"__name__": "__main__"}
     with tempfile.TemporaryDirectory() as work:
@@ -127,8 +131,8 @@ for path, support in jobs:
         os.chdir(work)
         start = time.perf_counter()
         for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
+            if cell.cell_type != "code" or normal(cell.source) in skipped:
+                continue  # the grader does not run exploration cells either
             lines = cell.source.splitlines()
             code = "\n".join(x for x in lines if not x.lstrip().startswith(("%", "!")))
             try:
@@ -161,8 +165,13 @@ def time_pure_compute(notebooks: list[Path], workers: int = 1) -> tuple[float, f
         Seconds of compute summed over the processes (the same work in one process).
     """
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    # Each notebook runs beside its assignment's support files, as it does when graded.
-    jobs = [(str(p), str(SOURCE / p.parent.name)) for p in notebooks]
+    # Each notebook runs beside its assignment's support files, and without the exploration
+    # cells of its source notebook, as it does when graded.
+    skipped = {
+        aid: sorted(exploration_sources(nbformat.read(SOURCE / aid / f"{aid}.ipynb", 4)))
+        for aid in {p.parent.name for p in notebooks}
+    }
+    jobs = [(str(p), str(SOURCE / p.parent.name), skipped[p.parent.name]) for p in notebooks]
     shards = [jobs[i::workers] for i in range(max(1, workers))]
     processes = [
         subprocess.Popen(

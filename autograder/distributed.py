@@ -35,7 +35,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,7 +46,7 @@ import nbformat
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 from autograder.executor import CellProblem, Execution, GradingWorker, SandboxBroken, WorkerSlot
-from autograder.sandbox import Limits, sandbox_problem
+from autograder.sandbox import Limits, build_font_list, sandbox_problem
 
 #: The worker resource a grading task needs; a worker has as many as it has grading workers.
 RESOURCE = "grading"
@@ -127,20 +126,13 @@ def decode_execution(payload: bytes) -> Execution:
 def _font_cache(folder: Path) -> Path | None:
     """Matplotlib's font list built once per Dask worker, readable by the workers' users (as
     the local grader does: no notebook spends seconds rebuilding it)."""
-    env = dict(os.environ, MPLCONFIGDIR=str(folder))
-    subprocess.run(
-        [sys.executable, "-c", "import matplotlib.font_manager"],
-        env=env,
-        check=False,
-        capture_output=True,
-    )
-    found = sorted(folder.glob("fontlist-*.json"))
-    if not found:
+    found = build_font_list(folder)
+    if found is None:
         return None
     # The grading workers' users (a uid each, as root) must read it through its folders.
     folder.chmod(0o755)
-    found[-1].chmod(0o644)
-    return found[-1]
+    found.chmod(0o644)
+    return found
 
 
 def plugin_name(limits: Limits, unsafe: bool) -> str:

@@ -24,8 +24,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import zlib
@@ -78,7 +76,7 @@ from autograder.results import (
     SubmissionGrade,
     short_message,
 )
-from autograder.sandbox import Limits
+from autograder.sandbox import Limits, build_font_list
 from autograder.sharing import private_folder, share
 from autograder.submissions import Submission, snapshot
 from autograder.worker_pool import ExecutionPool
@@ -344,25 +342,14 @@ class Grader:
 
     def _mpl_cache(self) -> Path | None:
         """Build matplotlib's font list once, so that no kernel spends seconds rebuilding it."""
-        folder = self.course / "mplcache"
-        found = sorted(folder.glob("fontlist-*.json"))
-        if not found:
-            folder.mkdir(exist_ok=True)
-            env = dict(os.environ, MPLCONFIGDIR=str(folder))
-            subprocess.run(
-                [sys.executable, "-c", "import matplotlib.font_manager"],
-                env=env,
-                check=False,
-                capture_output=True,
-            )
-            found = sorted(folder.glob("fontlist-*.json"))
-        if not found:
+        font_list = build_font_list(self.course / "mplcache")
+        if font_list is None:
             return None
         # The workers' users must read it, and OUT/nbgrader is private: a readable copy.
         shared = Path(tempfile.mkdtemp(prefix="grading-fonts-"))
         shared.chmod(0o755)
-        copy = shared / found[-1].name
-        shutil.copyfile(found[-1], copy)
+        copy = shared / font_list.name
+        shutil.copyfile(font_list, copy)
         copy.chmod(0o644)
         return copy
 

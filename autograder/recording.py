@@ -103,16 +103,6 @@ AUTOGRADE_PREPROCESSORS = [
 ]
 
 
-def recorded_scores(db_url: str, student_id: str, assignment_id: str) -> dict:
-    """Grade id to ``(score, max_score)`` as the gradebook holds them (empty if none)."""
-    with Gradebook(db_url, COURSE_ID) as gb:
-        try:
-            graded = gb.find_submission_notebook(assignment_id, assignment_id, student_id)
-        except MissingEntry:
-            return {}
-        return {g.name: (g.score, g.max_score) for g in graded.grades}
-
-
 @dataclass
 class RecordedCell:
     """One grade cell as the gradebook holds it.

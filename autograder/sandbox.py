@@ -285,3 +285,20 @@ class Sandbox:
             *command,
         ]
         return args
+
+
+def build_font_list(folder: Path) -> Path | None:
+    """Matplotlib's font list, built once into ``folder`` so that no worker or notebook spends
+    seconds rebuilding it; None when matplotlib made none. The workers' users must be able to
+    read it: callers hand the sandbox a copy in a folder those users can traverse."""
+    found = sorted(folder.glob("fontlist-*.json"))
+    if not found:
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-c", "import matplotlib.font_manager"],
+            env=dict(os.environ, MPLCONFIGDIR=str(folder)),
+            check=False,
+            capture_output=True,
+        )
+        found = sorted(folder.glob("fontlist-*.json"))
+    return found[-1] if found else None

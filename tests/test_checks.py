@@ -146,8 +146,9 @@ def test_wrong_values_show_expected_and_got_and_the_error():
         checks.expect_close("propagate", "dw", np.array([[2.0], [4.0]]), np.array([[1.0], [2.0]]))
     message = str(info.value)
     assert "propagate: `dw` has wrong values, max relative error 1" in message
-    assert "expected: [[1.]\n [2.]]" in message
-    assert "got:      [[2.]\n [4.]]" in message
+    # Every row lines up under the first, after the 12 characters of "  expected: ".
+    assert "expected: [[1.]\n" + " " * 12 + " [2.]]" in message
+    assert "got:      [[2.]\n" + " " * 12 + " [4.]]" in message
 
 
 def test_known_mistake_is_named_when_the_values_match_it():

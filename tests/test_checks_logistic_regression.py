@@ -379,7 +379,7 @@ MISTAKES = [
     (ThresholdSixTenths, "predict", r"threshold 0\.5 on A.*a threshold of 0\.6 instead of 0\.5"),
     (ThresholdOnZ, "predict", r"a threshold on Z \(Z > 0\.5\) instead of on A"),
     # mutated inputs
-    (MutatesW, "optimize", r"optimize changed its input `w` in place.*not `W -= \.\.\.`"),
+    (MutatesW, "optimize", r"optimize changed its input `w` in place.*not `w -= \.\.\.`"),
     # b returned as an array of the wrong shape
     (BiasArrayInit, "initialize_with_zeros", r"`b` " + SCALAR + r" \(1, 1\)"),
     (BiasArrayGradient, "propagate", r"`db` " + SCALAR + r" \(1, 1\)"),

@@ -82,7 +82,12 @@ WRONG = [
     ("flatten_images", _flatten_rows, "transposed"),
     ("normalize_rows", _normalize_no_keepdims, "keepdims=True"),
     ("normalize_rows", _normalize_whole, "norm of the whole matrix"),
-    ("normalize_rows", _normalize_in_place, "changed its input `x` in place"),
+    # The fix is said for an array named x, never in words of W or of dicts.
+    (
+        "normalize_rows",
+        _normalize_in_place,
+        "changed its input `x` in place.*not `x -= ...`, `x /= ...`",
+    ),
     ("column_percentages", _percent_rows, "row sums \\(axis=1\\) instead of column sums"),
     ("column_percentages", _percent_no_100, "a missing factor 100"),
 ]

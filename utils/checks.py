@@ -580,6 +580,19 @@ def _same(a: Any, b: Any) -> bool:
         return a is b
 
 
+def _fix(name: str, before: Any) -> str:
+    """How to leave the input ``name`` alone, in the words of its kind."""
+    if isinstance(before, dict):
+        return (
+            f"Build a new dict (for example `new = dict({name})`, then `new[key] = ...`) "
+            f"instead of assigning into `{name}[...]`."
+        )
+    return (
+        f"Compute a new array (for example `{name} = {name} - ...`, not `{name} -= ...`, "
+        f"`{name} /= ...` or `{name}[...] = ...`)."
+    )
+
+
 def expect_unchanged(run: Call) -> None:
     """Check that the function did not change any of its inputs in place.
 
@@ -593,8 +606,7 @@ def expect_unchanged(run: Call) -> None:
             continue  # drawing numbers is the point of an rng argument
         if not _same(before, run.inputs[name]):
             raise CheckFailure(
-                f"{run.func_name} changed its input `{name}` in place. Work on new arrays "
-                f"(for example `W = W - learning_rate * dW`, not `W -= ...`) or copy the dict."
+                f"{run.func_name} changed its input `{name}` in place. {_fix(name, before)}"
             )
 
 
@@ -624,10 +636,13 @@ def max_relative_error(got: Any, expected: Any, atol: float = ATOL) -> float:
     return float(np.max(err)) if err.size else 0.0
 
 
-def _format(value: Any) -> str:
-    """Print an array or number compactly for a message."""
+def _format(value: Any, indent: int = 0) -> str:
+    """Print an array or number compactly for a message, every row after the first indented by
+    ``indent`` spaces so that the rows line up under the first."""
     with np.printoptions(precision=6, suppress=True, threshold=12, edgeitems=3, linewidth=90):
-        return np.array2string(np.asarray(value)) if np.ndim(value) else f"{float(value):.8g}"
+        if not np.ndim(value):
+            return f"{float(value):.8g}"
+        return np.array2string(np.asarray(value)).replace("\n", "\n" + " " * indent)
 
 
 def is_close(got: Any, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:
@@ -680,7 +695,7 @@ def expect_close(
     err = max_relative_error(value, expected, atol=atol)
     message = f"{func_name}: `{var}` has wrong values{suffix}, max relative error {err:.2g}."
     if show_values:
-        message += f"\n  expected: {_format(expected)}\n  got:      {_format(value)}"
+        message += f"\n  expected: {_format(expected, 12)}\n  got:      {_format(value, 12)}"
     # Every known mistake that gives these values is named: naming one of two would be a
     # guess, and possibly the wrong one.
     matching = [
