@@ -11,6 +11,87 @@ from autograder.course import assignment_ids
 
 ASSIGNMENTS = assignment_ids()
 
+#: What each test module needs beyond Python, as pytest markers (one table, so that the fast
+#: subset for the inner loop, ``pytest -m "not kernel and not sandbox and not browser and not
+#: slow"``, stays right as modules are added). ``sandbox`` tests also skip, with the reason,
+#: where bubblewrap cannot run; ``browser`` tests where Chromium is missing.
+NEEDS = {
+    "kernel": {
+        "test_bundle",
+        "test_class_report",
+        "test_deadlines",
+        "test_distributed",
+        "test_exploration",
+        "test_explorer",
+        "test_explorer_browser",
+        "test_explorer_layout_browser",
+        "test_failure_messages",
+        "test_feedback_offline_browser",
+        "test_feedback_summary",
+        "test_grading",
+        "test_grading_fair",
+        "test_grading_hostile",
+        "test_grading_parallel",
+        "test_isolation",
+        "test_isolation_cluster",
+        "test_lms",
+        "test_notebooks",
+        "test_one_truth",
+        "test_postgres",
+        "test_safe_feedback",
+        "test_sandbox",
+        "test_sharing",
+        "test_student_mode_browser",
+        "test_exchange_users",
+    },
+    "sandbox": {
+        "test_distributed",
+        "test_exploration",
+        "test_grading",
+        "test_grading_fair",
+        "test_grading_hostile",
+        "test_grading_parallel",
+        "test_isolation",
+        "test_isolation_cluster",
+        "test_sandbox",
+        "test_feedback_offline_browser",
+    },
+    "browser": {
+        "test_explorer_browser",
+        "test_explorer_layout_browser",
+        "test_feedback_offline_browser",
+        "test_student_mode_browser",
+    },
+    "slow": {
+        "test_bundle",
+        "test_distributed",
+        "test_grading_hostile",
+        "test_isolation",
+        "test_isolation_cluster",
+        "test_postgres",
+        "test_exchange_users",
+    },
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with what its module needs (see :data:`NEEDS`), and skip, with the
+    reason, what this machine cannot run."""
+    from autograder.sandbox import sandbox_problem
+
+    missing = {
+        "sandbox": sandbox_problem(),
+        "browser": None if Path("/usr/bin/chromium").exists() else "/usr/bin/chromium not found",
+    }
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        for marker, modules in NEEDS.items():
+            if module in modules:
+                item.add_marker(getattr(pytest.mark, marker))
+                if missing.get(marker):
+                    item.add_marker(pytest.mark.skip(reason=f"{marker}: {missing[marker]}"))
+
+
 # Kernels started by the tests use one BLAS thread, as graded kernels do: on the course's small
 # matrices more threads only fight over the two cores.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
