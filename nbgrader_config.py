@@ -1,10 +1,39 @@
 """nbgrader settings for plain ``nbgrader`` commands run from the checkout.
 
 ``nbgrader generate_assignment 01_numpy_basics`` writes the release to ``notebooks/``, as
-``python -m autograder release`` does. The gradebook of such commands is ``gradebook.db`` here.
+``python -m autograder release`` does.
+
+* Exchange (``release_assignment``, ``fetch_assignment``, ``submit``, ``collect``,
+  ``release_feedback``, ``fetch_feedback`` and formgrader's buttons): ``$NBGRADER_EXCHANGE`` if
+  set (on a shared server: a folder every user can enter and write, ``chmod 1777``), else
+  ``exchange/`` in the checkout, made on first use (one user: a self-learner).
+* Gradebook (formgrader, ``nbgrader export``...): ``$COURSE_GRADEBOOK`` if set (a SQLAlchemy
+  URL such as ``sqlite:////path/OUT/gradebook.db``, the gradebook ``grade --out OUT`` writes,
+  or a plain path to such a file), else ``gradebook.db`` in the checkout.
+* Course id: ``autograder.course.COURSE_ID``.
 """
 
-from autograder.course import ROOT, nbgrader_config
+import os
+from pathlib import Path
+
+from autograder.course import COURSE_ID, ROOT, nbgrader_config
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
-c.merge(nbgrader_config(ROOT, "notebooks", f"sqlite:///{ROOT / 'gradebook.db'}"))
+
+gradebook = os.environ.get("COURSE_GRADEBOOK", "").strip()
+if not gradebook:
+    gradebook = f"sqlite:///{ROOT / 'gradebook.db'}"
+elif "://" not in gradebook:  # a path to OUT/gradebook.db
+    gradebook = f"sqlite:///{Path(gradebook).expanduser().resolve()}"
+c.merge(nbgrader_config(ROOT, "notebooks", gradebook))
+c.CourseDirectory.course_id = COURSE_ID
+
+exchange = os.environ.get("NBGRADER_EXCHANGE", "").strip()
+if exchange:
+    c.Exchange.root = str(Path(exchange).expanduser())
+else:
+    c.Exchange.root = str(ROOT / "exchange")
+    try:
+        (ROOT / "exchange").mkdir(exist_ok=True)
+    except OSError:  # a read-only checkout: nbgrader says the exchange is missing
+        pass
