@@ -7,9 +7,12 @@
   ``release_feedback``, ``fetch_feedback`` and formgrader's buttons): ``$NBGRADER_EXCHANGE`` if
   set (on a shared server: a folder every user can enter and write, ``chmod 1777``), else
   ``exchange/`` in the checkout, made on first use (one user: a self-learner).
-* Gradebook (formgrader, ``nbgrader export``...): ``$COURSE_GRADEBOOK`` if set (a SQLAlchemy
-  URL such as ``sqlite:////path/OUT/gradebook.db``, the gradebook ``grade --out OUT`` writes,
-  or a plain path to such a file), else ``gradebook.db`` in the checkout.
+* Grader's output (formgrader, ``nbgrader export``, ``release_feedback``...): ``$COURSE_OUT``,
+  the folder ``grade --out OUT`` wrote, makes nbgrader work on it, its course directory
+  ``OUT/nbgrader`` and its gradebook ``OUT/gradebook.db``, with no config to write.
+* Gradebook alone: ``$COURSE_GRADEBOOK`` if set (a SQLAlchemy URL such as
+  ``sqlite:////path/OUT/gradebook.db``, or a plain path to such a file), else the one of
+  ``$COURSE_OUT``, else ``gradebook.db`` in the checkout.
 * Course id: ``autograder.course.COURSE_ID``.
 """
 
@@ -20,12 +23,16 @@ from autograder.course import COURSE_ID, ROOT, nbgrader_config
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
+out = os.environ.get("COURSE_OUT", "").strip()
+out = Path(out).expanduser().resolve() if out else None
 gradebook = os.environ.get("COURSE_GRADEBOOK", "").strip()
 if not gradebook:
-    gradebook = f"sqlite:///{ROOT / 'gradebook.db'}"
+    gradebook = f"sqlite:///{(out or ROOT) / 'gradebook.db'}"
 elif "://" not in gradebook:  # a path to OUT/gradebook.db
     gradebook = f"sqlite:///{Path(gradebook).expanduser().resolve()}"
 c.merge(nbgrader_config(ROOT, "notebooks", gradebook))
+if out is not None:  # the grader's course directory: its submissions, autograded and feedback
+    c.CourseDirectory.root = str(out / "nbgrader")
 c.CourseDirectory.course_id = COURSE_ID
 
 exchange = os.environ.get("NBGRADER_EXCHANGE", "").strip()
