@@ -66,7 +66,6 @@ NEEDS = {
         "test_bundle",
         "test_distributed",
         "test_grading_hostile",
-        "test_isolation",
         "test_isolation_cluster",
         "test_postgres",
         "test_exchange_users",
