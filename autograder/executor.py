@@ -367,7 +367,7 @@ class _Run:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         ours.setblocking(False)
         channel = Channel(ours, self.limits, self.budget)
-        order = [cell["index"] for cell in job["cells"]]
+        state = EventOrder([cell["index"] for cell in job["cells"]])
         finished_cells: list[int] = []
         try:
             try:
@@ -378,16 +378,13 @@ class _Run:
                 theirs.close()
             await self._until_started(job_id)
             sender = asyncio.ensure_future(channel.send(json.dumps(job).encode() + b"\n"))
-            state = EventOrder(order)
             exited = await self._read(channel, state, job_id, replaying, finished_cells)
             sender.cancel()
             if not exited:
                 await self._kill(job_id)
         except WorkerGone:
-            state = locals().get("state")
-            current = state.current if state else None
-            if current is not None and current not in replaying:
-                self.result.problems[current] = CellProblem.DIED
+            if state.current is not None and state.current not in replaying:
+                self.result.problems[state.current] = CellProblem.DIED
             await worker.stop()
         finally:
             channel.close()

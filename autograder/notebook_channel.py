@@ -61,7 +61,9 @@ class Channel:
                 self.buffer.clear()
                 self.skipping = True
             if self.eof:
-                return OVERSIZED if (self.skipping or self.buffer) else None
+                # A line cut short by the process's end (killed at a time limit while it wrote)
+                # is dropped: only an over-long one is the notebook's doing.
+                return OVERSIZED if self.skipping else None
             try:
                 chunk = await loop.sock_recv(self.sock, self.CHUNK)
             except OSError:

@@ -139,6 +139,17 @@ def sandbox_problem() -> str | None:
             f"({done.stderr.strip() or done.returncode}); user namespaces must be enabled "
             "(sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)"
         )
+    if os.geteuid() == 0:
+        # The workers' own uids must reach the Python and utils/ that bubblewrap binds.
+        for path in (Path(sys.executable), ROOT / "utils" / "__init__.py"):
+            reach = subprocess.run(
+                [*_drop_root(PROBE_UID), "test", "-r", str(path)], capture_output=True
+            )
+            if reach.returncode != 0:
+                return (
+                    f"the grading workers' users cannot reach {path}: every folder above it "
+                    "must let other users through (`chmod o+x`; scripts/setup.sh does it)"
+                )
     return None
 
 

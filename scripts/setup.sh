@@ -91,16 +91,19 @@ if [ -n "$unreadable" ]; then
   echo "setup: warning: $python_bin ($python_real) is not readable by other users ($unreadable);" \
     "the grading sandbox and the unprivileged test run need that: prefer /usr/bin/python3" >&2
 fi
-# ... and .venv inside this checkout, so every folder above it must let others through.
-dir=$(pwd -P)
-while [ "$dir" != / ]; do
-  if [ -z "$(find "$dir" -maxdepth 0 -perm -o=x)" ]; then
-    echo "setup: warning: other users cannot enter $dir, so the grading sandbox's workers" \
-      "cannot reach .venv: \`chmod o+x $dir\` (scripts/as_user.sh does that for its user)" >&2
-    break
-  fi
-  dir=$(dirname "$dir")
-done
+# ... and .venv inside this checkout. As root, each grading worker runs as a uid of its own,
+# which bubblewrap uses to reach .venv and utils/: every folder above the checkout must let
+# other users through (traverse only, not list). An ordinary user's workers run as that user.
+if [ "$(id -u)" = 0 ]; then
+  dir=$(pwd -P)
+  while [ "$dir" != / ]; do
+    if [ -z "$(find "$dir" -maxdepth 0 -perm -o=x)" ]; then
+      say "letting the grading workers' users traverse $dir (chmod o+x: no listing, no reading)"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+fi
 
 # --- .venv --------------------------------------------------------------------------------
 if [ -f .venv/pyvenv.cfg ]; then
