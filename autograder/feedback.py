@@ -32,9 +32,11 @@ class ShortenHiddenTracebacks(NbGraderPreprocessor):
 
 def feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
     """Write nbgrader's feedback for every graded hand-in of one assignment."""
-    from autograder.nbgrader_api import open_api  # (it imports the course's settings: this module)
+    # (nbgrader_api imports the course's settings, which import this module)
+    from autograder.nbgrader_api import one_engine_per_gradebook, open_api
 
-    open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
+    with one_engine_per_gradebook():
+        open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
 
 
 class FeedbackWriter:

@@ -56,15 +56,14 @@ from autograder.judging import (
     plan_grade_cells,
 )
 from autograder.kernel_outcomes import execution_notes, kernel_verdicts
-from autograder.nbgrader_api import open_api, raise_on_failure
+from autograder.nbgrader_api import one_engine_per_gradebook, open_api, raise_on_failure
 from autograder.recording import (
-    AUTOGRADE_PREPROCESSORS,
-    JUDGED,
     RecordedSubmission,
     apply_lateness,
     auto_scores,
     drop_manual_grades,
     gradebook_lock,
+    record_autograde,
     recorded_course,
     set_due_date,
 )
@@ -178,7 +177,7 @@ class Grader:
         link = self.course / "source"
         if not link.exists():
             link.symlink_to(self.source, target_is_directory=True)
-        self.api = open_api(self.course, "release", self.db_url, AUTOGRADE_PREPROCESSORS)
+        self.api = open_api(self.course, "release", self.db_url)
         if config is not None:
             # The grader's settings of where things are and how notebooks run stay (the caller
             # drops them: autograder.settings.user_config); the rest is the instructor's.
@@ -237,6 +236,14 @@ class Grader:
 
         Submissions graded by an earlier run (same file, same grader) are not run again.
         """
+        with one_engine_per_gradebook():
+            return self._grade_all(submissions, progress)
+
+    def _grade_all(
+        self,
+        submissions: Iterable[Submission],
+        progress: Callable[[SubmissionGrade], None] | None,
+    ) -> list[SubmissionGrade]:
         # Private copies, read without following links: nothing a hand-in links to is read.
         submissions = [snapshot(sub, self.course / "incoming") for sub in submissions]
         results: dict[tuple[str, str], SubmissionGrade] = {}
@@ -447,13 +454,16 @@ class Grader:
                 )
             if executed is None:
                 raise RuntimeError(next(iter(verdicts.values())).message)
-            JUDGED[sub.key] = (executed, verdicts)
-            try:
-                with gradebook_lock(self.db_url):
-                    outcome = self.api.autograde(aid, sid, force=True, create=True)
-            finally:
-                JUDGED.pop(sub.key, None)
-            raise_on_failure(outcome, f"record the grades of {sid}/{aid}")
+            with gradebook_lock(self.db_url):
+                record_autograde(
+                    self.api.config,
+                    self.db_url,
+                    self._staged_path(sub),
+                    self.course / "autograded" / sid / aid,
+                    self._support[aid],
+                    executed,
+                    verdicts,
+                )
             self._record_lateness(sub)
             grade.cells = self._read_cells(sid, aid, verdicts)
         except SandboxBroken as err:  # the grader's own problem: stop, grade nobody wrongly

@@ -6,15 +6,48 @@ of :mod:`autograder.course` apply to every call.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import nbgrader.api
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.engine import Engine
 
 from autograder.course import nbgrader_config
+
+
+@contextlib.contextmanager
+def one_engine_per_gradebook() -> Iterator[None]:
+    """While open, every nbgrader ``Gradebook`` opened in this process for the same database
+    shares one SQLAlchemy engine, with its compiled queries and pooled connections.
+
+    nbgrader builds a new engine each time a ``Gradebook`` is opened, and its preprocessors
+    open one each, committing after every cell: recording a hand-in opened about ten, and each
+    new engine connected and compiled every query again. The grader records a whole batch in
+    one such block, where nobody deletes the gradebook (a pooled connection to a deleted file
+    would write nowhere); on leaving it, the engines are closed and nbgrader's own way is back.
+    """
+    made = nbgrader.api.create_engine
+    engines: dict[str, Engine] = {}
+
+    def shared(url, **kwargs) -> Engine:
+        key = f"{url}|{sorted(kwargs.items())!r}"
+        if key not in engines:
+            engines[key] = made(url, **kwargs)
+        return engines[key]
+
+    nbgrader.api.create_engine = shared
+    try:
+        yield
+    finally:
+        nbgrader.api.create_engine = made
+        for engine in engines.values():
+            engine.dispose()
 
 
 def _put_interpreter_tools_on_path() -> None:
@@ -25,9 +58,7 @@ def _put_interpreter_tools_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
-def open_api(
-    root: Path, release_directory: str | Path, db_url: str, autograde_preprocessors=None
-) -> NbGraderAPI:
+def open_api(root: Path, release_directory: str | Path, db_url: str) -> NbGraderAPI:
     """An nbgrader API object for the course directory ``root``.
 
     Parameters
@@ -38,16 +69,9 @@ def open_api(
         Where ``generate_assignment`` writes the student release.
     db_url : str
         The gradebook's SQLAlchemy URL.
-    autograde_preprocessors : list, optional
-        Replaces nbgrader's autograde preprocessors (the grader runs notebooks itself, on
-        notebooks it sanitised with nbgrader's sanitising preprocessors beforehand).
     """
     _put_interpreter_tools_on_path()
     config = nbgrader_config(root, release_directory, db_url)
-    if autograde_preprocessors is not None:
-        config.Autograde.autograde_preprocessors = autograde_preprocessors
-        # The grader stages notebooks already sanitised by nbgrader's own preprocessors.
-        config.Autograde.sanitize_preprocessors = []
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.ERROR)

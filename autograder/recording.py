@@ -1,24 +1,26 @@
-"""Recording grades in nbgrader's gradebook: nbgrader's own ``autograde`` scores and records
-each submission, with the sandboxed run's outputs and the grader's verdicts in place of its own
-execution (:class:`SandboxExecute`). Only the grader's process writes the gradebook."""
+"""Recording grades in nbgrader's gradebook.
+
+Each judged hand-in is recorded with nbgrader's own autograde steps (the student and the
+submission in the gradebook, then ``ClearMetadataPreprocessor``, ``LimitOutput``,
+``SaveAutoGrades`` and ``AssignLatePenalties``), with the sandboxed run's outputs and the
+grader's verdicts in place of nbgrader's execution (:func:`record_autograde`). Only the
+grader's process writes the gradebook."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import os
+import shutil
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    LimitOutput,
-    NbGraderPreprocessor,
-    SaveAutoGrades,
-)
+from nbgrader.preprocessors import AssignLatePenalties, LimitOutput, SaveAutoGrades
+from nbgrader.utils import parse_utc
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
@@ -65,42 +67,98 @@ def gradebook_lock(db_url: str):
             connection.commit()
 
 
-#: (student_id, assignment_id) to (executed notebook, verdicts), for :class:`SandboxExecute`.
-JUDGED: dict[tuple[str, str], tuple[nbformat.NotebookNode, dict[str, Verdict]]] = {}
+def fill_outputs(
+    nb: nbformat.NotebookNode, executed: nbformat.NotebookNode, verdicts: dict[str, Verdict]
+) -> None:
+    """Put the sandboxed run's outputs and the grader's verdicts into ``nb``, in place.
+
+    Where nbgrader would have executed the notebook: a grade cell gets its verdict's outputs
+    (which nbgrader scores), every other code cell what the run gave.
+    """
+    if [c.source for c in nb.cells] != [c.source for c in executed.cells]:
+        raise RuntimeError("the notebook changed between execution and scoring")
+    for cell, done in zip(nb.cells, executed.cells, strict=True):
+        if cell.cell_type != "code":
+            continue
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in verdicts:
+            cell.outputs = verdict_outputs(verdicts[gid])
+        else:
+            cell.outputs = done.get("outputs", [])
+        cell.execution_count = done.get("execution_count")
 
 
-class SandboxExecute(NbGraderPreprocessor):
-    """Takes the place of nbgrader's ``Execute``: fills in the outputs of the sandboxed run and
-    the grader's verdicts, so that nbgrader scores and records them as usual."""
-
-    def preprocess(self, nb, resources):
-        key = (resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
-        executed, verdicts = JUDGED[key]
-        ours = [c.source for c in nb.cells]
-        theirs = [c.source for c in executed.cells]
-        if ours != theirs:
-            raise RuntimeError("the notebook changed between execution and scoring")
-        for cell, done in zip(nb.cells, executed.cells, strict=True):
-            if cell.cell_type != "code":
-                continue
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in verdicts:
-                cell.outputs = verdict_outputs(verdicts[gid])
-            else:
-                cell.outputs = done.get("outputs", [])
-            cell.execution_count = done.get("execution_count")
-        return nb, resources
+#: nbgrader's autograde steps after its execution, in its order (its final
+#: ``CheckCellMetadata`` is left out: the grader checked the notebook when staging it, and only
+#: outputs changed since).
+AFTER_EXECUTION = [ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties]
 
 
-#: nbgrader's autograde preprocessors with the sandboxed execution in place of ``Execute``.
-AUTOGRADE_PREPROCESSORS = [
-    SandboxExecute,
-    ClearMetadataPreprocessor,
-    LimitOutput,
-    SaveAutoGrades,
-    AssignLatePenalties,
-    CheckCellMetadata,
-]
+def record_autograde(
+    config,
+    db_url: str,
+    staged: Path,
+    autograded: Path,
+    support: list[Path],
+    executed: nbformat.NotebookNode,
+    verdicts: dict[str, Verdict],
+) -> None:
+    """Record one judged hand-in as ``nbgrader autograde`` would, without its converter.
+
+    Parameters
+    ----------
+    config : traitlets.config.Config
+        nbgrader's settings (late penalties, output limits...).
+    db_url : str
+        The gradebook.
+    staged : Path
+        ``submitted/<student>/<assignment>/<assignment>.ipynb``, staged and sanitised; a
+        ``timestamp.txt`` beside it is the submission time.
+    autograded : Path
+        ``autograded/<student>/<assignment>/``: replaced by the notebook as scored, the
+        staged folder's other files and the assignment's support files, as nbgrader leaves it.
+    support : list of Path
+        The assignment's files other than its notebook.
+    executed : nbformat.NotebookNode
+        The sanitised notebook as the sandbox ran it.
+    verdicts : dict
+        Grade id to the grader's :class:`~autograder.judging.Verdict`.
+    """
+    student_id, assignment_id = staged.parent.parent.name, staged.parent.name
+    if autograded.exists():
+        shutil.rmtree(autograded)
+    autograded.mkdir(parents=True)
+    for extra in sorted(staged.parent.iterdir()):
+        if extra.is_file() and extra.suffix != ".ipynb":
+            shutil.copy(extra, autograded / extra.name)
+    for extra in support:
+        shutil.copy(extra, autograded / extra.name)
+    stamp = staged.parent / "timestamp.txt"
+    with Gradebook(db_url, COURSE_ID) as gb:
+        gb.update_or_create_student(student_id)
+        when = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else ""
+        if when:
+            gb.update_or_create_submission(assignment_id, student_id, timestamp=parse_utc(when))
+        else:
+            gb.update_or_create_submission(assignment_id, student_id)
+    nb = nbformat.read(staged, as_version=4)
+    fill_outputs(nb, executed, verdicts)
+    resources = {
+        "unique_key": assignment_id,
+        "nbgrader": {
+            "notebook": assignment_id,
+            "assignment": assignment_id,
+            "student": student_id,
+            "db_url": db_url,
+        },
+    }
+    for step in AFTER_EXECUTION:
+        nb, resources = step(config=config)(nb, resources)  # (a disabled step does nothing)
+    target = autograded / staged.name
+    nbformat.write(nb, target)
+    # nbgrader leaves autograded files read-only (its converters' default permissions).
+    for path in autograded.iterdir():
+        os.chmod(path, 0o444)
 
 
 @dataclass

@@ -31,6 +31,7 @@ unchanged.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -229,8 +230,20 @@ class _Reserializer(HTMLParser):
 def safe_markdown(source: str, attachments: dict | None = None) -> str:
     """A Markdown cell's source made safe: its rendering cleaned (see the module), as a Markdown
     source that renders to exactly that HTML."""
+    if not attachments:
+        # Most cells are the assignment's own text, the same in every hand-in of a batch.
+        return _safe_markdown_text(source)
+    return _render_safely(source, attachments)
+
+
+@functools.lru_cache(maxsize=4096)
+def _safe_markdown_text(source: str) -> str:
+    return _render_safely(source, {})
+
+
+def _render_safely(source: str, attachments: dict) -> str:
     try:
-        renderer = _Renderer(escape=False, attachments=attachments or {}, exclude_anchor_links=True)
+        renderer = _Renderer(escape=False, attachments=attachments, exclude_anchor_links=True)
         rendered = MarkdownWithMath(renderer=renderer).render(source)
     except Exception:  # a renderer failure must not cost the page: show the text
         rendered = f"<pre>{html.escape(source)}</pre>"
