@@ -49,7 +49,7 @@ How it is built
   trains on an asyncio clock (25 frames/s, at most half of each frame spent training), so the
   controls stay live while it trains.
 
-``python -m utils.explorer_benchmark`` measures it in JupyterLab in headless Chromium. A
+``python -m autograder.explorer_benchmark`` measures it in JupyterLab in headless Chromium. A
 slider change reaches the screen in about 25 ms when JupyterLab runs the server extension
 :mod:`utils.explorer_server`, about 55 ms without it (the server's Nagle delay).
 """
