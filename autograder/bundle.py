@@ -36,9 +36,6 @@ BUNDLE_DIR = "dl-course"
 STUDENT_PACKAGES = ("numpy", "matplotlib", "scikit-learn", "jupyterlab", "ipywidgets", "anywidget")
 #: Python versions the pins are made for (see the head of requirements.txt).
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
-#: Files of utils/ a student does not need (the explorer's browser benchmark imports the
-#: reference solutions and drives Chromium).
-UTILS_LEFT_OUT = ("explorer_benchmark.py",)
 #: Fixed time stamp of every zip entry, so that the same release gives the same zip.
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
@@ -275,7 +272,6 @@ def bundle(
             path.is_file()
             and "__pycache__" not in path.parts
             and path.suffix in {".py", ".js", ".css"}
-            and path.name not in UTILS_LEFT_OUT
         ):
             files[f"utils/{path.relative_to(utils).as_posix()}"] = path.read_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import transfer
 from autograder.hidden.framework import Case, HiddenCheck, case_family
-from utils import checks, transfer
+from utils import checks
 
 VISIBLE_CALL = re.compile(r"^\s*(\w+)\.check_(\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
 HIDDEN_CALL = re.compile(r"import autograder\.hidden\.(\w+) as (\w+); \2\.(\w+)\(\s*(\w+)\s*\)")

@@ -18,9 +18,9 @@ import io
 import json
 import sys
 
-from autograder import judging
+from autograder import judging, transfer
 from autograder.course import ROOT
-from utils import checks, transfer
+from utils import checks
 
 SHIM = ROOT / "autograder" / "sandbox_shim" / "autograder" / "hidden" / "__init__.py"
 

@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 
 import autograder.hidden.deep_network as hidden
-from autograder import judging
+from autograder import judging, transfer
 from autograder.reference import deep_network as ref
 from utils import checks as checks_module
-from utils import transfer
 from utils.checks import CheckFailure
 from utils.visible_checks import deep_network as visible
 

@@ -16,8 +16,8 @@ import nbformat
 import numpy as np
 import pytest
 
+from autograder.explorer_benchmark import CHROMIUM, KERNEL_IDLE_JS, LabServer, browser, open_and_run
 from utils.explorer import GRID_SIZE
-from utils.explorer_benchmark import CHROMIUM, KERNEL_IDLE_JS, LabServer, browser, open_and_run
 from utils.plotting import REGION_ALPHA, REGION_COLOURS
 
 pytest.importorskip("playwright.sync_api")

@@ -18,8 +18,8 @@ import shutil
 import numpy as np
 import pytest
 
+from autograder.explorer_benchmark import CHROMIUM, LabServer, browser, open_and_run
 from utils import explorer, plotting
-from utils.explorer_benchmark import CHROMIUM, LabServer, browser, open_and_run
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not found")

@@ -344,5 +344,5 @@ def test_explorer_draws_with_the_colours_of_the_plots():
     assert canvas.region_colours == list(plotting.REGION_COLOURS)
     assert canvas.region_alpha == plotting.REGION_ALPHA
     # The browser side takes them from the model: no class colour of its own.
-    js = (ROOT / "utils" / "explorer_widget.js").read_text()
+    js = (ROOT / "utils" / "explorer" / "canvas.js").read_text()
     assert 'model.get("class_colours")' in js and "ORANGE" not in js

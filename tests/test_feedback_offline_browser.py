@@ -8,9 +8,9 @@ import os
 import pytest
 
 from autograder.cli import main
+from autograder.explorer_benchmark import CHROMIUM, browser
 from autograder.samples import write_demo_submissions
 from autograder.sandbox import sandbox_problem
-from utils.explorer_benchmark import CHROMIUM, browser
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = [

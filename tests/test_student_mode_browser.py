@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from autograder import student_mode
-from utils.explorer_benchmark import CHROMIUM, KERNEL_IDLE_JS, LabServer, browser
+from autograder.explorer_benchmark import CHROMIUM, KERNEL_IDLE_JS, LabServer, browser
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not found")

@@ -9,13 +9,16 @@ value the course specification allows a function to return.
 from __future__ import annotations
 
 import math
+import pathlib
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from utils import transfer
+from autograder import transfer
+from autograder.course import ROOT
+from autograder.sandbox import SHIM
 
 # Every dtype that may cross (bool, ints, unsigned ints, floats, complex), in both byte orders.
 DTYPES = (
@@ -82,3 +85,10 @@ def test_the_values_real_students_return_keep_their_kind():
         back = transfer.decode(transfer.encode(value))
         assert identical(back, value), (value, back)
     assert transfer.decode(transfer.encode(np.array(3.0))).shape == ()
+
+
+def test_the_grader_and_the_sandbox_share_one_module():
+    """The grader decodes with the file the sandbox encodes with: the shim's, not a copy, and
+    nothing of it in utils/ (what students receive)."""
+    assert pathlib.Path(transfer.__file__) == SHIM / "autograder" / "transfer.py"
+    assert not (ROOT / "utils" / "transfer.py").exists()

@@ -5,7 +5,7 @@ changes, the kernel first publishes a small "busy" status; each small message af
 explorer's new frame too) then waits in the server until the browser acknowledges what it
 received, and a browser that is busy talking to the server delays that acknowledgement by
 40 ms. The extension sets TCP_NODELAY on each kernel websocket; the same messages flow, only
-sooner. ``python -m utils.explorer_benchmark`` measures JupyterLab with and without it.
+sooner. ``python -m autograder.explorer_benchmark`` measures JupyterLab with and without it.
 
 Enable it when starting JupyterLab::
 

@@ -31,7 +31,7 @@ import numpy as np
 MAX_RESOLUTION = 200
 
 #: Colours of class 0 and class 1: points, and (lighter) the regions a classifier assigns,
-#: drawn with opacity REGION_ALPHA. The explorer (utils/explorer.py) draws with these too, so
+#: drawn with opacity REGION_ALPHA. The explorer (utils/explorer/) draws with these too, so
 #: a class has one colour in every picture of the course.
 CLASS_COLOURS = ("#2166ac", "#b2182b")
 REGION_COLOURS = ("#92c5de", "#f4a582")

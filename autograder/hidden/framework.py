@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.transfer import Seed, materialise
 from utils import checks
-from utils.transfer import Seed, materialise
 
 __all__ = ["Case", "HiddenCheck", "Seed", "case_family", "hidden_rng", "shape_text"]
 

@@ -51,7 +51,7 @@ PRELOAD = (
     "IPython.core.interactiveshell",
     "utils.checks",
     "utils.datasets",
-    "utils.transfer",
+    "autograder.transfer",
     "autograder.hidden",
 )
 #: Exit code of a supervisor whose sandbox could not be built (the grader's problem, never

@@ -19,7 +19,8 @@ import sys
 import types
 from pathlib import Path
 
-from utils import checks, transfer
+from autograder import transfer
+from utils import checks
 
 #: Largest encoded output of one call (characters); larger ones are recorded as too large. The
 #: grader sets it from autograder.sandbox.Limits, where every limit is defined, and enforces

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m utils.explorer_benchmark
+    .venv/bin/python -m autograder.explorer_benchmark
 
 It starts JupyterLab on 127.0.0.1 (a free port, a token, all Jupyter directories in a
 temporary folder), opens a generated notebook that displays the deep explorer (reference

@@ -1,4 +1,4 @@
-// Canvas of the decision-boundary explorer (utils/explorer.py, class ExplorerCanvas).
+// Canvas of the decision-boundary explorer (utils/explorer/canvas.py, class ExplorerCanvas).
 //
 // The kernel sends the network's output on a grid as uint8 bytes (a binary buffer), the points
 // as float32 (u, v, flags) and the cost history as float32 (epoch, train, test). Everything is

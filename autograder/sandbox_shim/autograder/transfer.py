@@ -10,6 +10,10 @@ Decoding gives back exactly what was encoded: a Python number stays a Python num
 type, a NumPy scalar a NumPy scalar of the same dtype, an array an array of the same dtype and
 shape (0-d and empty ones included), with every bit of its data (NaN, inf and -0.0 included).
 A check must give the same verdict on the student's value in their kernel and at grading.
+
+Both sides import it as ``autograder.transfer``: it lives in the sandbox's shim, where a
+student's kernel finds it, and the grader's ``autograder`` package searches the shim's after its
+own folder.
 """
 
 from __future__ import annotations
