@@ -14,12 +14,16 @@
   ``sqlite:////path/OUT/gradebook.db``, or a plain path to such a file), else the one of
   ``$COURSE_OUT``, else ``gradebook.db`` in the checkout.
 * Course id: ``autograder.course.COURSE_ID``.
+* ``generate_assignment`` also writes the support modules generated from the reference
+  (05's ``deep_network_steps.py``, :mod:`autograder.support_modules`) beside the release.
 """
 
 import os
+from functools import partial
 from pathlib import Path
 
 from autograder.course import COURSE_ID, ROOT, nbgrader_config
+from autograder.support_modules import after_generate_assignment
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
@@ -34,6 +38,14 @@ c.merge(nbgrader_config(ROOT, "notebooks", gradebook))
 if out is not None:  # the grader's course directory: its submissions, autograded and feedback
     c.CourseDirectory.root = str(out / "nbgrader")
 c.CourseDirectory.course_id = COURSE_ID
+# The support modules are generated, not in source/ for nbgrader to copy: generate_assignment
+# writes them after its copy, as `python -m autograder release` does.
+course = Path(c.CourseDirectory.root)
+c.GenerateAssignment.post_convert_hook = partial(
+    after_generate_assignment,
+    release=course / c.CourseDirectory.release_directory,
+    source=course / c.CourseDirectory.source_directory,
+)
 
 exchange = os.environ.get("NBGRADER_EXCHANGE", "").strip()
 if exchange:

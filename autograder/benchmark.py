@@ -80,6 +80,11 @@ def time_this_grader(submissions: Path, out: Path, workers: int) -> float:
     return time.perf_counter() - start
 
 
+def support_files(folder: Path) -> list[Path]:
+    """The files a release folder gives beside its notebook."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb")
+
+
 PLAIN_CONFIG = """\
 from autograder.course import nbgrader_config
 c = get_config()
@@ -87,11 +92,16 @@ c.merge(nbgrader_config({root!r}, "release", "sqlite:///{root}/gradebook.db"))
 """
 
 
-def time_plain_nbgrader(submissions: Path, course: Path) -> float:
+def time_plain_nbgrader(submissions: Path, course: Path, release: Path) -> float:
     """Wall time of plain nbgrader (generate_assignment, then autograde) on the batch."""
     course.mkdir(parents=True)
     (course / "source").symlink_to(SOURCE, target_is_directory=True)
     shutil.copytree(submissions, course / "submitted")
+    # nbgrader's submit hands in the whole fetched folder: the support modules of the release
+    # (autograder.support_modules, not in source/, so nbgrader cannot put them back) with it.
+    for folder in (course / "submitted").glob("*/*"):
+        for path in support_files(release / folder.name):
+            shutil.copy(path, folder / path.name)
     (course / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(root=str(course)))
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     ids = sorted({p.name for p in (course / "submitted").glob("*/*")})
@@ -151,10 +161,13 @@ print(total)
 """
 
 
-def time_pure_compute(notebooks: list[Path], workers: int = 1) -> tuple[float, float]:
+def time_pure_compute(
+    notebooks: list[Path], release: Path, workers: int = 1
+) -> tuple[float, float]:
     """The notebooks' code cells executed with the grader's parallelism: ``workers`` plain
     Python processes at once (no kernel, no sandbox, no grading), each given every
-    ``workers``-th notebook, as the grader's workers share a batch.
+    ``workers``-th notebook, as the grader's workers share a batch; each beside the files of
+    its assignment's folder in ``release``.
 
     Returns
     -------
@@ -171,7 +184,7 @@ def time_pure_compute(notebooks: list[Path], workers: int = 1) -> tuple[float, f
         aid: sorted(exploration_sources(nbformat.read(SOURCE / aid / f"{aid}.ipynb", 4)))
         for aid in {p.parent.name for p in notebooks}
     }
-    jobs = [(str(p), str(SOURCE / p.parent.name), skipped[p.parent.name]) for p in notebooks]
+    jobs = [(str(p), str(release / p.parent.name), skipped[p.parent.name]) for p in notebooks]
     shards = [jobs[i::workers] for i in range(max(1, workers))]
     processes = [
         subprocess.Popen(
@@ -214,10 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         ours = time_this_grader(tmp / "submitted", tmp / "ours", args.workers)
         print(f"this grader ({args.workers} workers, sandbox on):  {ours:8.1f} s", flush=True)
-        plain = time_plain_nbgrader(tmp / "submitted", tmp / "plain")
+        plain = time_plain_nbgrader(tmp / "submitted", tmp / "plain", tmp / "release")
         print(f"plain nbgrader autograde:                  {plain:8.1f} s", flush=True)
         graded = sorted((tmp / "ours" / "nbgrader" / "submitted").glob("*/*/*.ipynb"))
-        compute, serial = time_pure_compute(graded, args.workers)
+        compute, serial = time_pure_compute(graded, tmp / "release", args.workers)
         print(
             f"pure compute, {args.workers} processes at once:     {compute:8.1f} s "
             f"(one process: {serial:.1f} s)",

@@ -11,7 +11,8 @@
 
 and nothing else: no ``source/``, no ``autograder/`` (reference solutions, hidden checks), no
 tests. Rule 1 of DESIGN.md allows an assignment to ship functions graded in an *earlier*
-assignment (05's ``deep_network_steps.py`` answers nine of 04's graded functions); when a bundle
+assignment (05's ``deep_network_steps.py``, generated from 04's reference by the release
+(:mod:`autograder.support_modules`), answers nine of 04's graded functions); when a bundle
 holds such a module together with the assignment it answers, :func:`answer_leaks` finds it and
 ``bundle`` warns: release the later assignment after the earlier one's due date.
 """

@@ -78,6 +78,7 @@ from autograder.results import (
 from autograder.sandbox import Limits, build_font_list
 from autograder.sharing import private_folder, share
 from autograder.submissions import Submission, snapshot
+from autograder.support_modules import write as write_support_modules
 from autograder.worker_pool import ExecutionPool
 
 __all__ = ["STATUSES", "CellGrade", "Grader", "SubmissionGrade", "short_message"]
@@ -217,9 +218,14 @@ class Grader:
         self._plans[assignment_id] = plan_grade_cells(notebook)
         self._points[assignment_id] = grade_cells(notebook)
         self._sources[assignment_id] = nbformat.read(notebook, as_version=4)
+        # Each hand-in runs beside the files its release gives students: those nbgrader copied
+        # from source/ and the support modules, generated here again from the reference, so
+        # that a copy a student edited is never the one that runs.
+        released = self.course / "release" / assignment_id
+        write_support_modules(assignment_id, released, source=self.source)
         self._support[assignment_id] = sorted(
             p
-            for p in (self.source / assignment_id).iterdir()
+            for p in released.iterdir()
             if p.is_file() and p.suffix != ".ipynb" and not p.name.startswith(".")
         )
 

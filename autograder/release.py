@@ -1,7 +1,9 @@
 """Build the student release: ``source/<id>/<id>.ipynb`` to ``notebooks/<id>/<id>.ipynb``.
 
 nbgrader's ``generate_assignment`` removes solutions (the body between ``### BEGIN SOLUTION``
-and ``### END SOLUTION`` becomes the stub), hidden tests and outputs, and locks grade cells.
+and ``### END SOLUTION`` becomes the stub), hidden tests and outputs, locks grade cells and
+copies the other files of ``source/<id>/``; then the support modules of the assignment are
+generated from the reference beside the notebook (:mod:`autograder.support_modules`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from autograder.course import RELEASE, SOURCE, assignment_ids
 from autograder.nbgrader_api import open_api, raise_on_failure
+from autograder.support_modules import write as write_support_modules
 
 
 def release(
@@ -37,7 +40,7 @@ def release(
     Returns
     -------
     list of Path
-        The release notebooks written.
+        The release notebooks written (their support modules are written beside them).
     """
     ids = ids or assignment_ids(source)
     out = Path(out).resolve()
@@ -54,5 +57,7 @@ def release(
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(staging / assignment_id, target)
+            # Generated from the reference at every release, never kept in source/: nothing drifts.
+            write_support_modules(assignment_id, target, source=Path(source))
             written.append(target / f"{assignment_id}.ipynb")
     return written

@@ -3,8 +3,9 @@
 * nbgrader settings come from ``nbgrader_config.py`` in the current directory, or else in the
   course root (the checkout), then from nbgrader-style options on the command line
   (``--LateSubmissionPlugin.penalty_method=zero``). The grader owns where things are (the
-  ``CourseDirectory`` settings) and how notebooks run (the autograde preprocessors), so those
-  are ignored; everything else, such as the late-submission plugin, applies.
+  ``CourseDirectory`` settings, the hook that writes support modules into the release) and how
+  notebooks run (the autograde preprocessors), so those are ignored; everything else, such as
+  the late-submission plugin, applies.
 * Due dates: ``--due ASSIGNMENT=WHEN`` or a CSV with columns ``assignment, duedate``.
 * Extensions: a CSV with columns ``student_id, assignment`` and any of ``minutes, hours,
   days, weeks`` (as ``nbgrader``'s ``grant_extension``).
@@ -35,6 +36,9 @@ _OWNED = {
     "CourseDirectory": None,  # every trait
     "Autograde": {"autograde_preprocessors", "sanitize_preprocessors"},
     "NbGrader": {"db_url", "course_directory"},
+    # The checkout's nbgrader_config.py writes support modules into the checkout's release;
+    # the grader writes them beside its own (Grader.prepare).
+    "GenerateAssignment": {"post_convert_hook"},
 }
 
 

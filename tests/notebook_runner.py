@@ -8,9 +8,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from autograder.support_modules import write as write_support_modules
+
 
 def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout: int = 180):
-    """Execute a copy of ``path`` (with its folder's files) in ``workdir``; return the result.
+    """Execute a copy of ``path`` (with its folder's files and, as at grading, the support
+    modules its release generates) in ``workdir``; return the result.
 
     Parameters
     ----------
@@ -26,6 +29,8 @@ def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout:
     for item in path.parent.iterdir():
         if item.is_file():
             shutil.copy(item, workdir / item.name)
+    # An instructor notebook's folder does not hold them: they live in its release only.
+    write_support_modules(path.stem, workdir)
     nb = nbformat.read(workdir / path.name, as_version=4)
     client = NotebookClient(
         nb,

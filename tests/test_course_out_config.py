@@ -1,6 +1,7 @@
 """Plain nbgrader commands see the grader's output through the checkout's
 ``nbgrader_config.py`` and ``$COURSE_OUT``, with no config to write: the same students and the
-same scores as ``grades.csv``."""
+same scores as ``grades.csv``; and its ``generate_assignment`` writes the release that
+``python -m autograder release`` writes, generated support modules included."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 from autograder.cli import main
-from autograder.course import ROOT
+from autograder.course import RELEASE, ROOT
 from autograder.samples import write_demo_submissions
 
 AID = "01_numpy_basics"
@@ -55,3 +56,22 @@ def test_nbgrader_export_reads_the_graders_output(tmp_path):
     )
     assert again.returncode == 0, again.stderr[-2000:]
     assert feedback.is_file()
+
+
+def test_nbgrader_generate_assignment_writes_the_support_modules_too(tmp_path):
+    """They are not in source/ for nbgrader to copy: its post-convert hook generates them."""
+    aid = "05_deep_network_application"
+    (tmp_path / "nbgrader").mkdir()
+    (tmp_path / "nbgrader" / "source").symlink_to(ROOT / "source", target_is_directory=True)
+    bin_dir = Path(sys.executable).parent  # nbgrader runs alembic from there
+    done = subprocess.run(
+        [str(bin_dir / "nbgrader"), "generate_assignment", aid, "--force"],
+        cwd=ROOT,
+        env=dict(os.environ, COURSE_OUT=str(tmp_path), PATH=f"{bin_dir}:{os.environ['PATH']}"),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    written = tmp_path / "nbgrader" / "notebooks" / aid / "deep_network_steps.py"
+    assert written.read_bytes() == (RELEASE / aid / "deep_network_steps.py").read_bytes()

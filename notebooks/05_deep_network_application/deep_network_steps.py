@@ -1,12 +1,19 @@
+# GENERATED FILE, DO NOT EDIT: `./course release` (python -m autograder release) writes it.
+# From: autograder/reference/deep_network.py, the functions that the notebook
+#       source/05_deep_network_application/05_deep_network_application.ipynb
+#       imports from deep_network_steps, and the helpers they use.
+# To change it: edit those, then run `./course release` again.
 """The step functions of ``04_deep_network``, given in ``05_deep_network_application``.
 
 You wrote (or will write) these in notebook 04; here they are ready to use so that this
-notebook is about *training*. They follow the course's notation: ``X`` has shape ``(n_x, m)``,
-one example per column; layer ``l`` has ``W{l}`` of shape ``(n[l], n[l-1])``, ``b{l}`` of shape
-``(n[l], 1)``, and ``Z{l}``, ``A{l}`` of shape ``(n[l], m)``; ``A0 = X``; the output layer ``L``
-uses the sigmoid.
+notebook is about *training*.
 
-This file ships with assignment 05 only and is restored at grading: edit your notebook, not it.
+Notation (course specification): ``X`` is ``(n_x, m)``, one example per column; layer ``l`` has
+``W{l}`` of shape ``(n[l], n[l-1])``, ``b{l}`` of shape ``(n[l], 1)`` and ``Z{l}``, ``A{l}`` of
+shape ``(n[l], m)``; ``A0 = X``; the output layer ``L`` uses the sigmoid.
+
+This file ships with 05_deep_network_application only and is written again when your notebook is
+graded: edit your notebook, not it.
 """
 
 from __future__ import annotations
@@ -22,9 +29,6 @@ LEAKY_SLOPE = 0.01
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 
 
-# --------------------------------------------------------------------------------------------
-# Activations and their derivatives
-# --------------------------------------------------------------------------------------------
 def _sigmoid(Z):
     """Sigmoid ``1 / (1 + exp(-Z))`` without overflow for large ``|Z|``."""
     e = np.exp(-np.abs(Z))
@@ -81,9 +85,6 @@ def activation_derivative(Z, activation):
     raise ValueError(f"unknown activation {activation!r}; use one of {ACTIVATIONS}")
 
 
-# --------------------------------------------------------------------------------------------
-# Forward
-# --------------------------------------------------------------------------------------------
 def initialize_parameters_deep(layer_dims, scale=0.01, rng=None):
     """Random weights and zero biases for an L-layer network.
 
@@ -223,9 +224,6 @@ def compute_cost(AL, Y):
     return float(cost)
 
 
-# --------------------------------------------------------------------------------------------
-# Backward and update
-# --------------------------------------------------------------------------------------------
 def linear_backward(dZ, linear_cache):
     """Backward pass through the linear part of a layer.
 
