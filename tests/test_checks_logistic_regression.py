@@ -14,11 +14,11 @@ import pytest
 import autograder.hidden.logistic_regression as hidden
 from autograder.hidden.framework import SEED_VARIABLE
 from autograder.reference import logistic_regression as ref
-from utils import checks
+from utils import checks, course
 from utils.checks import CheckFailure
 from utils.visible_checks import logistic_regression as visible
 
-FUNCTIONS = ("initialize_with_zeros", "propagate", "optimize", "predict", "model")
+FUNCTIONS = course.assignment("logistic_regression").functions
 SEEDS = (0, 1, 2)
 
 

@@ -13,21 +13,12 @@ import pytest
 from autograder.course import SOURCE
 from autograder.reference import deep_network as dn
 from autograder.reference import deep_network_application as ref
+from utils import course
 
 SHIPPED_PATH = SOURCE / "05_deep_network_application" / "deep_network_steps.py"
-ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
-#: The step functions of 04 that notebook 05 is given.
-STEPS = [
-    "initialize_parameters_deep",
-    "linear_forward",
-    "linear_activation_forward",
-    "L_model_forward",
-    "compute_cost",
-    "linear_backward",
-    "linear_activation_backward",
-    "L_model_backward",
-    "update_parameters",
-]
+#: The step functions of 04 that notebook 05 is given: every graded function of 04 but
+#: ``layer_shapes``, which only describes a network.
+STEPS = [f for f in course.assignment("deep_network").functions if f != "layer_shapes"]
 
 
 def _load_shipped():
@@ -77,7 +68,7 @@ def test_shipped_step_has_the_reference_signature(name):
 def test_shipped_steps_need_nothing_from_the_grader():
     text = SHIPPED_PATH.read_text(encoding="utf-8")
     assert "autograder" not in text  # students' kernels cannot see the grader's code
-    for graded_here in ("two_layer_model", "L_layer_model"):
+    for graded_here in course.assignment("deep_network_application").functions:
         assert graded_here not in text
 
 
@@ -91,7 +82,7 @@ def test_shipped_initialisation_draws_what_the_reference_draws(scale):
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", course.ACTIVATIONS)
 def test_shipped_layer_steps_agree_with_the_reference(activation, seed):
     rng = np.random.default_rng(seed)
     n_prev, n, m = (int(k) for k in rng.integers(1, 8, size=3))
@@ -109,7 +100,7 @@ def test_shipped_layer_steps_agree_with_the_reference(activation, seed):
 
 
 @pytest.mark.parametrize("L", [1, 2, 4])
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", course.ACTIVATIONS)
 def test_shipped_network_steps_agree_with_the_reference(activation, L):
     rng = np.random.default_rng(10 + L)
     _dims, parameters, X, Y = _network(rng, L, m=9)
