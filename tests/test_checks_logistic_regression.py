@@ -414,7 +414,7 @@ def test_the_mistake_list_covers_every_graded_function():
 
 
 # --------------------------------------------------------------------------------------------
-# The two helpers this assignment added to utils/checks.py
+# Two helpers of the check vocabulary (utils/checks/) this assignment uses
 # --------------------------------------------------------------------------------------------
 def test_expect_length_accepts_lists_tuples_and_rank1_arrays():
     for value in ([0.7, 0.5], (0.7, 0.5), np.array([0.7, 0.5])):
