@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.hidden.framework import Case, HiddenCheck, shape_text
+from autograder.hidden.framework import Case, HiddenCheck
 from autograder.hidden.shallow_network.networks import (
     CACHE_KEYS,
     GRAD_KEYS,
     RANK1_HINT,
-    activation_kwargs,
+    network_case,
     network_sizes,
     random_parameters,
 )
@@ -29,16 +29,7 @@ def _forward_cases(rng):
         n_x, n_h, m = network_sizes(rng)
         X = rng.normal(0, 1, (n_x, m))
         parameters = random_parameters(rng, n_x, n_h)
-        where = f"with activation={activation!r} on a random {shape_text(n_x, n_h, 1)} network"
-        where += f" and {m} examples"
-        cases.append(
-            Case(
-                (X, parameters),
-                activation_kwargs(activation),
-                where=where,
-                context={"activation": activation},
-            )
-        )
+        cases.append(network_case((X, parameters), activation, n_x, n_h, m))
     return cases
 
 
@@ -106,14 +97,14 @@ def _backward_cases(rng):
             if np.min(np.abs(cache["Z1"])) > 1e-3 and np.all(np.abs(A2 - 0.5) < 0.49):
                 break
         Y = (rng.random((1, m)) > 0.5).astype(float)
-        where = f"with activation={activation!r} on a random {shape_text(n_x, n_h, 1)} network"
-        where += f" and {m} examples (cache from a real forward pass)"
         cases.append(
-            Case(
+            network_case(
                 (parameters, cache, X, Y),
-                activation_kwargs(activation),
-                where=where,
-                context={"activation": activation},
+                activation,
+                n_x,
+                n_h,
+                m,
+                detail=" (cache from a real forward pass)",
             )
         )
     return cases

@@ -14,15 +14,14 @@ from autograder.hidden.framework import Case, HiddenCheck, Seed, shape_text
 from autograder.hidden.shallow_network.networks import (
     PARAMETER_KEYS,
     activation_kwargs,
+    network_case,
     network_sizes,
     random_parameters,
 )
 from autograder.reference import shallow_network as ref
 from utils import checks
 from utils.course import ACTIVATIONS
-from utils.visible_checks.shallow_network.initialization import (
-    expect_parameters,
-)
+from utils.visible_checks.shallow_network.initialization import expect_parameters
 
 
 def _update_cases(rng):
@@ -68,16 +67,7 @@ def _predict_cases(rng):
         m = int(rng.integers(10, 40))
         parameters = random_parameters(rng, n_x, n_h, scale=1.5)
         X = rng.normal(0, 1.5, (n_x, m))
-        where = f"with activation={activation!r} on a random {shape_text(n_x, n_h, 1)} network"
-        where += f" and {m} examples"
-        cases.append(
-            Case(
-                (parameters, X),
-                activation_kwargs(activation),
-                where=where,
-                context={"activation": activation},
-            )
-        )
+        cases.append(network_case((parameters, X), activation, n_x, n_h, m))
     return cases
 
 

@@ -77,15 +77,10 @@ def expect_zero_biases(name, parameters, *, where="", show_values=True):
     show_values : bool, optional
         Whether a message may show the values (never for hidden checks).
     """
+    shown = {"where": where, "show_values": show_values}
     for key in ("b1", "b2"):
-        checks.expect_close(
-            name,
-            f"{key} (biases start at zero)",
-            parameters[key],
-            np.zeros(parameters[key].shape),
-            where=where,
-            show_values=show_values,
-        )
+        zeros = np.zeros(parameters[key].shape)
+        checks.expect_close(name, f"{key} (biases start at zero)", parameters[key], zeros, **shown)
 
 
 def expect_small_weights(name, parameters, *, mean_mistakes=None, where="", show_values=True):
@@ -100,32 +95,26 @@ def expect_small_weights(name, parameters, *, mean_mistakes=None, where="", show
         per matrix), keys and shapes checked before.
     mean_mistakes : mapping of str to float, optional
         Known mistakes and the mean of the entries each would give.
-    where : str, optional
-        Where the inputs come from, for messages.
-    show_values : bool, optional
-        Whether a message may show the values (never for hidden checks).
+    where, show_values
+        As for :func:`expect_zero_biases`.
     """
+    shown = {"where": where, "show_values": show_values}
     for key in ("W1", "W2"):
         checks.expect_std(
-            name,
-            key,
-            parameters[key],
-            WEIGHT_SCALE,
-            mistakes=SCALE_MISTAKES,
-            where=where,
-            show_values=show_values,
+            name, key, parameters[key], WEIGHT_SCALE, mistakes=SCALE_MISTAKES, **shown
         )
+        mean = float(np.mean(parameters[key]))
+        # five standard errors of the mean of that many draws
+        atol = 5 * WEIGHT_SCALE / np.sqrt(parameters[key].size)
         checks.expect_close(
             name,
             f"the mean of the entries of {key}",
-            float(np.mean(parameters[key])),
+            mean,
             0.0,
             rtol=0.0,
-            # five standard errors of the mean of that many draws
-            atol=5 * WEIGHT_SCALE / np.sqrt(parameters[key].size),
+            atol=atol,
             mistakes=mean_mistakes,
-            where=where,
-            show_values=show_values,
+            **shown,
         )
 
 
