@@ -11,6 +11,7 @@ from traitlets.config import Config
 from autograder.feedback import MATHJAX_URL, ShortenHiddenTracebacks
 from autograder.feedback_summary import configure_feedback
 from autograder.safe_feedback import SanitizeStudentOutputs
+from utils.course import ASSIGNMENT_IDS
 
 #: The checkout: the folder holding ``source/``, ``notebooks/``, ``utils/`` and ``autograder/``.
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,21 @@ CELL_TIMEOUT = 60
 
 
 def assignment_ids(source: Path = SOURCE) -> list[str]:
-    """The assignments of the course: every folder of ``source/`` holding ``<id>/<id>.ipynb``."""
+    """The assignments of a source folder, in course order.
+
+    Parameters
+    ----------
+    source : Path
+        The course's ``source/`` (the default), or another folder laid out like it.
+
+    Returns
+    -------
+    list of str
+        For the course's own ``source/``, :data:`utils.course.ASSIGNMENT_IDS` (a test holds them
+        to the notebooks there); for another folder, every ``<id>`` holding ``<id>/<id>.ipynb``.
+    """
+    if Path(source).resolve() == SOURCE.resolve():
+        return list(ASSIGNMENT_IDS)
     return sorted(p.parent.name for p in source.glob("*/*.ipynb") if p.stem == p.parent.name)
 
 

@@ -26,6 +26,7 @@ import nbformat
 from autograder import transfer
 from autograder.hidden.framework import Case, HiddenCheck, case_family
 from utils import checks
+from utils.course import assignment_module
 
 VISIBLE_CALL = re.compile(r"^\s*(\w+)\.check_(\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
 HIDDEN_CALL = re.compile(r"import autograder\.hidden\.(\w+) as (\w+); \2\.(\w+)\(\s*(\w+)\s*\)")
@@ -65,11 +66,6 @@ class Verdict:
     partial: float | None = None
     #: The run's own problem (a timeout, a dead kernel, a flood) decides the cell.
     decided_by_kernel: bool = False
-
-
-def assignment_module(assignment_id: str) -> str:
-    """``"02_logistic_regression"`` -> ``"logistic_regression"``."""
-    return assignment_id.split("_", 1)[1] if "_" in assignment_id else assignment_id
 
 
 def plan_grade_cells(source_notebook: Path) -> dict[str, GradeCellPlan]:

@@ -1,6 +1,6 @@
 """Named mistakes: a stable code for each mistake the checks name in their messages.
 
-The checks (``utils/checks.py``, ``autograder/hidden/``) say, in words, which known mistake
+The checks (``utils/checks/``, ``autograder/hidden/``) say, in words, which known mistake
 a wrong answer matches ("That is a rank-1 array", "This is what a missing 1/m gives"). The
 words may be reworded; the codes here are what ``cell_grades.csv`` (column ``mistake``) and the
 class report count, so that a term's figures stay comparable. The first pattern that matches

@@ -47,7 +47,8 @@ def test_bundle_holds_the_release_utils_and_nothing_of_the_instructor(tmp_path):
     assert "notebooks/01_numpy_basics/01_numpy_basics.ipynb" in rel
     assert "notebooks/03_shallow_network/03_shallow_network.ipynb" in rel
     assert not any(r.startswith("notebooks/02_") or r.startswith("notebooks/05_") for r in rel)
-    assert "utils/explorer/__init__.py" in rel and "utils/visible_checks/shallow_network.py" in rel
+    assert "utils/explorer/__init__.py" in rel
+    assert "utils/visible_checks/shallow_network/__init__.py" in rel
     assert "utils/explorer/canvas.js" in rel and "utils/explorer/canvas.css" in rel
     for forbidden in ("source/", "autograder/", "tests/", "__pycache__"):
         assert not any(forbidden in r for r in rel), forbidden

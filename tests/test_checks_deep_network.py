@@ -17,21 +17,12 @@ import autograder.hidden.deep_network as hidden
 from autograder import judging, transfer
 from autograder.reference import deep_network as ref
 from utils import checks as checks_module
+from utils import course
 from utils.checks import CheckFailure
 from utils.visible_checks import deep_network as visible
+from utils.visible_checks.deep_network import gradients, network
 
-FUNCTIONS = (
-    "layer_shapes",
-    "initialize_parameters_deep",
-    "linear_forward",
-    "linear_activation_forward",
-    "L_model_forward",
-    "compute_cost",
-    "linear_backward",
-    "linear_activation_backward",
-    "L_model_backward",
-    "update_parameters",
-)
+FUNCTIONS = course.assignment("deep_network").functions
 SEEDS = ("0", "1", "2023")
 
 
@@ -69,27 +60,27 @@ def test_hidden_checks_without_a_seed_draw_new_cases():
 
 def test_visible_literals_match_the_reference():
     """The written-out expected values of the visible checks are the reference's."""
-    p = visible._PARAMETERS
-    for activation in visible.ACTIVATIONS:
-        A, _ = ref.linear_activation_forward(visible._X, p["W1"], p["b1"], activation)
-        np.testing.assert_allclose(visible._ACT_FORWARD[activation], A, rtol=1e-11)
-        AL, caches = ref.L_model_forward(visible._X, p, activation)
-        values = visible._FORWARD[activation]
+    p = network.PARAMETERS
+    for activation in course.DEEP_ACTIVATIONS:
+        A, _ = ref.linear_activation_forward(network.X, p["W1"], p["b1"], activation)
+        np.testing.assert_allclose(network.ACT_FORWARD[activation], A, rtol=1e-11)
+        AL, caches = ref.L_model_forward(network.X, p, activation)
+        values = network.FORWARD[activation]
         np.testing.assert_allclose(values["A3"], AL, rtol=1e-11)
         for l, ((A_prev, _, _), Z) in enumerate(caches, start=1):  # noqa: E741
             np.testing.assert_allclose(values[f"Z{l}"], Z, rtol=1e-11, atol=1e-15)
             if l > 1:
                 np.testing.assert_allclose(values[f"A{l - 1}"], A_prev, rtol=1e-11)
-        grads = ref.L_model_backward(AL, visible._Y, caches, activation)
-        for key, value in visible._GRADS[activation].items():
+        grads = ref.L_model_backward(AL, network.Y, caches, activation)
+        for key, value in gradients.GRADS[activation].items():
             np.testing.assert_allclose(value, grads[key], rtol=1e-10, atol=1e-15)
-        cache = ((visible._X, p["W1"], p["b1"]), visible._Z_BACKWARD)
-        expected = ref.linear_activation_backward(visible._DA, cache, activation)
+        cache = ((network.X, p["W1"], p["b1"]), network.Z_BACKWARD)
+        expected = ref.linear_activation_backward(network.DA, cache, activation)
         for key, value in zip(("dA_prev", "dW", "db"), expected, strict=True):
-            np.testing.assert_allclose(visible._ACT_BACKWARD[activation][key], value, rtol=1e-11)
-    expected = ref.linear_backward(visible._DZ, (visible._X, p["W1"], p["b1"]))
+            np.testing.assert_allclose(gradients.ACT_BACKWARD[activation][key], value, rtol=1e-11)
+    expected = ref.linear_backward(network.DZ, (network.X, p["W1"], p["b1"]))
     for key, value in zip(("dA_prev", "dW", "db"), expected, strict=True):
-        np.testing.assert_allclose(visible._LINEAR_BACKWARD[key], value, rtol=1e-12)
+        np.testing.assert_allclose(gradients.LINEAR_BACKWARD[key], value, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ import pytest
 import autograder.hidden.deep_network_application as hidden
 from autograder.reference import deep_network as dn
 from autograder.reference import deep_network_application as ref
+from utils import course
 from utils.checks import CheckFailure
 from utils.visible_checks import deep_network_application as visible
 
-FUNCTIONS = ["two_layer_model", "L_layer_model"]
+FUNCTIONS = course.assignment("deep_network_application").functions
 SEEDS = ["1", "2", "3", "4"]
 
 

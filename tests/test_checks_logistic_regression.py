@@ -14,11 +14,11 @@ import pytest
 import autograder.hidden.logistic_regression as hidden
 from autograder.hidden.framework import SEED_VARIABLE
 from autograder.reference import logistic_regression as ref
-from utils import checks
+from utils import checks, course
 from utils.checks import CheckFailure
 from utils.visible_checks import logistic_regression as visible
 
-FUNCTIONS = ("initialize_with_zeros", "propagate", "optimize", "predict", "model")
+FUNCTIONS = course.assignment("logistic_regression").functions
 SEEDS = (0, 1, 2)
 
 
@@ -414,7 +414,7 @@ def test_the_mistake_list_covers_every_graded_function():
 
 
 # --------------------------------------------------------------------------------------------
-# The two helpers this assignment added to utils/checks.py
+# Two helpers of the check vocabulary (utils/checks/) this assignment uses
 # --------------------------------------------------------------------------------------------
 def test_expect_length_accepts_lists_tuples_and_rank1_arrays():
     for value in ([0.7, 0.5], (0.7, 0.5), np.array([0.7, 0.5])):

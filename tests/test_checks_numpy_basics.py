@@ -8,16 +8,11 @@ import pytest
 
 import autograder.hidden.numpy_basics as hidden
 from autograder.reference import numpy_basics as ref
+from utils import course
 from utils.checks import CheckFailure
 from utils.visible_checks import numpy_basics as visible
 
-FUNCTIONS = [
-    "sigmoid",
-    "sigmoid_derivative",
-    "flatten_images",
-    "normalize_rows",
-    "column_percentages",
-]
+FUNCTIONS = course.assignment("numpy_basics").functions
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)

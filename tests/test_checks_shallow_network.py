@@ -8,21 +8,11 @@ import pytest
 
 import autograder.hidden.shallow_network as hidden
 from autograder.reference import shallow_network as ref
+from utils import course
 from utils.checks import CheckFailure
 from utils.visible_checks import shallow_network as visible
 
-FUNCTIONS = (
-    "activation_forward",
-    "activation_backward",
-    "layer_sizes",
-    "initialize_parameters",
-    "forward_propagation",
-    "compute_cost",
-    "backward_propagation",
-    "update_parameters",
-    "predict",
-    "nn_model",
-)
+FUNCTIONS = course.assignment("shallow_network").functions
 SEEDS = ("1", "2", "3")
 
 

@@ -20,6 +20,7 @@ from autograder.cli import main
 from autograder.course import ROOT, SOURCE, grade_cells
 from autograder.samples import solution_cells, student_notebook
 from autograder.sandbox import sandbox_problem
+from utils import course
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -29,13 +30,7 @@ pytestmark = [
 ]
 
 AID = "01_numpy_basics"
-FUNCTIONS = [
-    "sigmoid",
-    "sigmoid_derivative",
-    "flatten_images",
-    "normalize_rows",
-    "column_percentages",
-]
+FUNCTIONS = course.assignment(AID).functions
 POINTS = dict(grade_cells(SOURCE / AID / f"{AID}.ipynb"))
 FULL = sum(POINTS.values())
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from autograder.reference import deep_network as ref
+from utils import course
 from utils.gradient_check import numerical_gradient, numerical_gradients
 
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
+ACTIVATIONS = course.DEEP_ACTIVATIONS
 LN3 = np.log(3.0)
 
 # The visible network of the notebook: ReLU hidden values are halves, AL is exact.

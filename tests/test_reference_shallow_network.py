@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from autograder.reference import shallow_network as ref
+from utils import course
 from utils.datasets import load_planar
 from utils.gradient_check import numerical_gradient
 
-ACTIVATIONS = ref.ACTIVATIONS
+ACTIVATIONS = course.ACTIVATIONS
 
 
 def _random_network(seed, activation="tanh"):

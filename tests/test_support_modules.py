@@ -137,8 +137,9 @@ def test_module_gives_only_functions_graded_in_earlier_assignments(module):
 
 
 @MODULES
-def test_module_imports_only_numpy_and_the_standard_library(module):
-    """Students' kernels (and graded ones) have no autograder/ to import."""
+def test_module_imports_only_what_students_have(module):
+    """Students' kernels (and graded ones) have numpy and the course's utils/ (the course's
+    constants come from ``utils.course``), never autograder/."""
     tree = ast.parse(committed_path(module).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -147,7 +148,7 @@ def test_module_imports_only_numpy_and_the_standard_library(module):
             tops = {(node.module or "").split(".")[0]}
         else:
             continue
-        assert tops <= {"numpy"} | sys.stdlib_module_names, ast.unparse(node)
+        assert tops <= {"numpy", "utils"} | sys.stdlib_module_names, ast.unparse(node)
 
 
 # --------------------------------------------------------------------------------------------

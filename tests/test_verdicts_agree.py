@@ -17,17 +17,10 @@ import importlib
 import numpy as np
 import pytest
 
-from autograder.course import SOURCE
-from autograder.judging import assignment_module
-from autograder.samples import solution_cells
-from tests.conftest import ASSIGNMENTS
 from tests.recording import graded_verdict, kernel_verdict
+from utils import course
 
-GRADED = [
-    (assignment_module(aid), function)
-    for aid in ASSIGNMENTS
-    for function in solution_cells(SOURCE / aid / f"{aid}.ipynb")
-]
+GRADED = [(a.module, function) for a in course.ASSIGNMENTS for function in a.functions]
 
 
 def _map(value, leaf):

@@ -1,4 +1,5 @@
-"""Student-visible helpers of the course: data sets, plotting, widgets and visible checks.
+"""Student-visible helpers of the course: its fixed names (:mod:`utils.course`), data sets,
+plotting, widgets, the check vocabulary and the visible checks.
 
 Nothing here contains a solution of a graded function.
 """

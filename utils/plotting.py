@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils.course import ACTIVATIONS
+
 #: Largest number of grid points per axis: the grid never exceeds 200 x 200 = 40,000 points.
 MAX_RESOLUTION = 200
 
@@ -38,7 +40,7 @@ REGION_COLOURS = ("#92c5de", "#f4a582")
 REGION_ALPHA = 0.6
 
 #: The activations of the course, in the order the notebooks show them.
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
+ACTIVATION_NAMES = ACTIVATIONS
 
 
 @dataclass

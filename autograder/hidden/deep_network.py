@@ -14,9 +14,9 @@ import numpy as np
 from autograder.hidden.framework import Case, HiddenCheck, Seed, shape_text
 from autograder.reference import deep_network as ref
 from utils import checks
+from utils.course import DEEP_ACTIVATIONS
 from utils.gradient_check import numerical_gradients
-
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
+from utils.visible_checks.deep_network.initialization import expect_parameters, initial_std
 
 
 def _dims(rng: np.random.Generator, low: int = 2, high: int = 5, out: int | None = 1) -> list:
@@ -142,31 +142,19 @@ def _judge_init(case: Case, run: checks.Call) -> None:
     scale = case.kwargs["scale"]
     parameters = run.output
     L = len(dims) - 1
-    keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]  # noqa: E741
-    checks.expect_keys(name, "parameters", parameters, keys)
-    for l in range(1, L + 1):  # noqa: E741
-        checks.expect_shape(name, f"W{l}", parameters[f"W{l}"], (dims[l], dims[l - 1]))
-        checks.expect_shape(
-            name,
-            f"b{l}",
-            parameters[f"b{l}"],
-            (dims[l], 1),
-            rank1_hint="np.zeros(n) instead of np.zeros((n, 1))",
-        )
+    expect_parameters(name, parameters, dims)
     checks.expect_own_rng(run, where=case.where)
     checks.expect_unchanged(run)
     for l in range(1, L + 1):  # noqa: E741
-        n_prev = dims[l - 1]
         _judge_close(case, run, f"b{l}", parameters[f"b{l}"], np.zeros((dims[l], 1)))
         checks.expect_distinct_rows(name, f"W{l}", parameters[f"W{l}"], where=case.where)
-        if scale == "he":
-            std = np.sqrt(2 / n_prev)
-        elif scale == "xavier":
-            std = np.sqrt(1 / n_prev)
-        else:
-            std = scale
         checks.expect_std(
-            name, f"W{l}", parameters[f"W{l}"], std, where=case.where, show_values=False
+            name,
+            f"W{l}",
+            parameters[f"W{l}"],
+            initial_std(scale, dims[l - 1]),
+            where=case.where,
+            show_values=False,
         )
     # The student's parameters drive the reference network.
     X = np.random.default_rng(0).standard_normal((dims[0], 5))
@@ -217,7 +205,7 @@ linear_forward = HiddenCheck("linear_forward", _linear_forward_cases, _judge_lin
 
 def _activation_forward_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for activation in ACTIVATIONS:
+    for activation in DEEP_ACTIVATIONS:
         A_prev, W, b = _layer_inputs(rng)
         where = f'{_describe_layer(A_prev, W)}, activation="{activation}"'
         cases.append(Case((A_prev, W, b, activation), where=where))
@@ -279,7 +267,7 @@ def _describe_network(net: dict, activation: str) -> str:
 
 def _L_forward_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for activation in ACTIVATIONS:
+    for activation in DEEP_ACTIVATIONS:
         net = _network(rng, activation)
         cases.append(
             Case(
@@ -388,7 +376,7 @@ linear_backward = HiddenCheck(
 
 def _activation_backward_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for activation in ACTIVATIONS:
+    for activation in DEEP_ACTIVATIONS:
         A_prev, W, b = _layer_inputs(rng)
         shape = (W.shape[0], A_prev.shape[1])
         Z = rng.standard_normal(shape) * 2
@@ -411,7 +399,7 @@ linear_activation_backward = HiddenCheck(
 # ---------------------------------------------------------------------------------------------
 def _L_backward_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for activation in ACTIVATIONS:
+    for activation in DEEP_ACTIVATIONS:
         net = _network(rng, activation, 2, 4)
         cases.append(
             Case(

@@ -23,7 +23,7 @@ import numpy as np
 from autograder.hidden.framework import Case, HiddenCheck, Seed, shape_text
 from autograder.reference import deep_network as dn
 from utils import checks
-from utils.visible_checks.deep_network_application import check_result
+from utils.visible_checks.deep_network_application import UPDATE_HINT, check_result
 
 #: Tolerance of a replayed training run (the same arithmetic, a few hundred steps).
 REPLAY_RTOL = 1e-5
@@ -151,11 +151,7 @@ def judge(case: Case, run: checks.Call) -> None:
             checks.expect_reproducible(name, key, shared["P0"][key], value, where=where)
         return
 
-    hint_update = (
-        "each iteration runs forward, cost, backward and update_parameters, and the "
-        "parameters update_parameters returns are the ones the next iteration uses"
-    )
-    checks.expect_decrease(name, "costs", costs, hint=hint_update, where=where)
+    checks.expect_decrease(name, "costs", costs, hint=UPDATE_HINT, where=where)
 
     if role == "train":
         every, expected_parameters = _replay(shared["P0"], X, Y, learning_rate, num_iterations)

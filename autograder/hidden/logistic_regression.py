@@ -11,17 +11,13 @@ import numpy as np
 from autograder.hidden.framework import Case, HiddenCheck
 from autograder.reference import logistic_regression as ref
 from utils import checks
+from utils.visible_checks.logistic_regression import COST_HINT, ELEMENTWISE
 
 #: Relative tolerance for values that come out of many steps of gradient descent.
 TRAINING_RTOL = 1e-5
 #: Test accuracy a correct ``model`` reaches on the separable task of :func:`_model_cases`
 #: (the reference gets 100 % there, see tests/test_checks_logistic_regression.py).
 MIN_TEST_ACCURACY = 0.9
-COST_HINT = (
-    "the cost is recorded at iterations 0, 100, 200, ... (when i % 100 == 0), before that "
-    "iteration's update"
-)
-ELEMENTWISE = "`*` (element-wise product) where a matrix product (np.dot or @) was meant"
 RANK1_UPDATE = "a rank-1 w or dw (broadcast to (n_x, n_x) in w - learning_rate * dw)"
 
 

@@ -11,11 +11,7 @@ import numbers
 
 import numpy as np
 
-#: Slope of the leaky ReLU for z < 0 (the notes' ``max(0.01 z, z)``).
-LEAKY_SLOPE = 0.01
-
-#: The activations a layer may use.
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+from utils.course import ACTIVATIONS, LEAKY_SLOPE
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: The activations the course knows, by name.
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-
-#: Slope of the leaky ReLU for z < 0 (the notes: max(0.01 z, z)).
-LEAKY_SLOPE = 0.01
+from utils.course import ACTIVATIONS, LEAKY_SLOPE
 
 
 def _sigmoid(Z):

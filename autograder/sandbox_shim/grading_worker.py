@@ -42,6 +42,8 @@ TMPFS_BYTES = int(os.environ.get("GRADING_TMPFS_BYTES", "0"))  # from autograder
 FRESH = {"/tmp": "1777", WORK: "0755", "/dev/shm": "1777"}
 #: Largest job (notebook, inputs and support files) a notebook's process accepts.
 JOB_LIMIT = 512 * 1024 * 1024
+#: Modules every notebook uses, imported once by the worker (a package brings its modules:
+#: ``utils.checks`` imports every module of the check vocabulary).
 PRELOAD = (
     "numpy",
     "matplotlib.pyplot",
@@ -50,10 +52,13 @@ PRELOAD = (
     "ipywidgets",
     "IPython.core.interactiveshell",
     "utils.checks",
+    "utils.course",
     "utils.datasets",
     "autograder.transfer",
     "autograder.hidden",
 )
+#: Modules some notebooks use, imported too when they can be.
+OPTIONAL_PRELOAD = ("utils.plotting", "utils.explorer", "utils.gradient_check")
 #: Exit code of a supervisor whose sandbox could not be built (the grader's problem, never
 #: the student's).
 SANDBOX_FAILED = 86
@@ -82,7 +87,7 @@ def _preload() -> None:
             __import__(name)
         except Exception:  # a module a notebook may not need: import it there, if at all
             pass
-    for optional in ("utils.plotting", "utils.explorer", "utils.gradient_check"):
+    for optional in OPTIONAL_PRELOAD:
         try:
             __import__(optional)
         except Exception:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from utils import datasets
+from utils import course, datasets
 from utils.datasets import PLANAR_NAMES
 
 # --------------------------------------------------------------------------------------------
@@ -46,8 +46,8 @@ DEFAULT_NOISE = {
     for name in PLANAR_NAMES
 }
 
-#: Activations of the hidden layers (the course's four).
-ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid")
+#: Activations of the hidden layers: the course's four, in the order of the notes.
+ACTIVATIONS = course.ACTIVATIONS
 
 #: Learning rates offered by the slider, about three per factor of ten up to the rates that
 #: make training bounce or diverge (the notebooks' "ten times larger" experiments); the text

@@ -12,11 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from utils import checks
+from utils.visible_checks.deep_network.initialization import expect_parameters
 
 #: What decides how many costs a training run returns.
 COSTS_HINT = (
     "the cost is recorded at iterations 0, 100, 200, ... (if i % 100 == 0, with i counting "
     "from 0), which gives ceil(num_iterations / 100) values"
+)
+#: What to look at when training does not lower the cost.
+UPDATE_HINT = (
+    "each iteration runs forward, cost, backward and update_parameters, and the "
+    "parameters update_parameters returns are the ones the next iteration uses"
 )
 
 
@@ -57,20 +63,7 @@ def check_result(name, output, layers_dims, num_iterations, where=""):
     costs : list of float
     """
     parameters, costs = checks.expect_tuple(name, output, ("parameters", "costs"))
-    L = len(layers_dims) - 1
-    keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]  # noqa: E741
-    checks.expect_keys(name, "parameters", parameters, keys)
-    for l in range(1, L + 1):  # noqa: E741
-        checks.expect_shape(
-            name, f"W{l}", parameters[f"W{l}"], (layers_dims[l], layers_dims[l - 1])
-        )
-        checks.expect_shape(
-            name,
-            f"b{l}",
-            parameters[f"b{l}"],
-            (layers_dims[l], 1),
-            rank1_hint="np.zeros(n) instead of np.zeros((n, 1))",
-        )
+    expect_parameters(name, parameters, layers_dims)
     n_costs = -(-num_iterations // 100)  # ceil(num_iterations / 100)
     checks.expect_length(name, "costs", costs, n_costs, hint=COSTS_HINT, where=where)
     values = []
@@ -105,8 +98,7 @@ def _check_training(name, model, layers_dims):
         name,
         "costs",
         costs,
-        hint="each iteration runs forward, cost, backward and update_parameters, and the "
-        "parameters update_parameters returns are the ones the next iteration uses",
+        hint=UPDATE_HINT,
         where=where,
     )
 
