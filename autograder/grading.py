@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime
-import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 import zlib
 from collections import deque
@@ -46,7 +44,8 @@ from traitlets.config import Config
 from autograder.course import SOURCE, grade_cells
 from autograder.executor import Execution, SandboxBroken, WorkerSlot
 from autograder.exploration import SkipExploration, mark_exploration
-from autograder.feedback import FeedbackWriter, install_mathjax, plain_page
+from autograder.feedback import FeedbackWriter
+from autograder.feedback_pages import FeedbackPages
 from autograder.judging import (
     GradeCellPlan,
     Verdict,
@@ -75,7 +74,7 @@ from autograder.results import (
     SubmissionGrade,
     short_message,
 )
-from autograder.sandbox import Limits, build_font_list
+from autograder.sandbox import Limits, readable_font_list
 from autograder.sharing import private_folder, share
 from autograder.submissions import Submission, snapshot
 from autograder.support_modules import write as write_support_modules
@@ -189,7 +188,7 @@ class Grader:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.unsafe = unsafe
         self.limits = limits or Limits()
-        self._started = time.time() - 1
+        self.pages = FeedbackPages(self.course, self.out, started=time.time() - 1)
         self.results = ResultFiles(self.course / "results", self.source)
         self._plans: dict[str, dict[str, GradeCellPlan]] = {}
         self._points: dict[str, list[tuple[str, float]]] = {}
@@ -307,12 +306,12 @@ class Grader:
         # One truth: every page, row and export comes from the gradebook as it is now, with
         # the manual grades of formgrader and the submissions of earlier batches.
         records = recorded_course(self.db_url)
-        for aid in sorted(self._stale_feedback(records) - set(scheduled)):
+        for aid in sorted(self.pages.stale(records) - set(scheduled)):
             feedback.schedule(aid)
             scheduled.append(aid)
         feedback.wait()
         rows = self._rows(records, results)
-        self._collect_feedback(rows, records, set(scheduled))
+        self.pages.collect(rows, records, set(scheduled))
         self._course_rows = rows
         share(self.out, self.group)
         return [rows[s.key] for s in submissions]
@@ -350,21 +349,12 @@ class Grader:
             )
             for i in range(self.workers)
         ]
-        pool = ExecutionPool(slots, self.limits, None if self.unsafe else self._mpl_cache())
+        pool = ExecutionPool(
+            slots,
+            self.limits,
+            None if self.unsafe else readable_font_list(self.course / "mplcache"),
+        )
         return SkipExploration(pool)
-
-    def _mpl_cache(self) -> Path | None:
-        """Build matplotlib's font list once, so that no kernel spends seconds rebuilding it."""
-        font_list = build_font_list(self.course / "mplcache")
-        if font_list is None:
-            return None
-        # The workers' users must read it, and OUT/nbgrader is private: a readable copy.
-        shared = Path(tempfile.mkdtemp(prefix="grading-fonts-"))
-        shared.chmod(0o755)
-        copy = shared / font_list.name
-        shutil.copyfile(font_list, copy)
-        copy.chmod(0o644)
-        return copy
 
     def _seed(self, sub: Submission) -> int:
         secret = os.environ.get("AUTOGRADER_SECRET", "")
@@ -481,7 +471,7 @@ class Grader:
                 for gid, pts in self._points[aid]
             ]
             grade.recorded = False
-            grade.feedback = self._plain_feedback(grade)
+            grade.feedback = self.pages.plain(grade)
         self._save_result(job, grade)
         return grade
 
@@ -598,73 +588,6 @@ class Grader:
         for key, grade in batch.items():
             rows.setdefault(key, grade)
         return rows
-
-    # ----------------------------------------------------------------------------------------
-    def _feedback_dir(self, sid: str, aid: str) -> Path:
-        target = self.out / "feedback" / sid / aid
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-
-    @staticmethod
-    def _digest(record: RecordedSubmission) -> str:
-        """What a feedback page shows of the gradebook: when it changes, the page is stale."""
-        shown = [
-            sorted((k, c.score, c.manual) for k, c in record.cells.items()),
-            record.penalty,
-            record.timestamp.isoformat() if record.timestamp else "",
-            sorted(record.comments),
-        ]
-        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
-
-    def _feedback_state(self) -> dict:
-        try:
-            return json.loads((self.course / "feedback_state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def _stale_feedback(self, records: list[RecordedSubmission]) -> set[str]:
-        """Assignments with a page that no longer shows the gradebook (a manual grade, a
-        comment or a penalty changed since), or with no page at all."""
-        state = self._feedback_state()
-        stale = set()
-        for record in records:
-            sid, aid = record.student_id, record.assignment
-            page = self.out / "feedback" / sid / aid / f"{aid}.html"
-            if state.get(f"{sid}/{aid}") != self._digest(record) or not page.is_file():
-                stale.add(aid)
-        return stale
-
-    def _collect_feedback(
-        self,
-        rows: dict[tuple[str, str], SubmissionGrade],
-        records: list[RecordedSubmission],
-        regenerated: set[str],
-    ) -> None:
-        """Copy nbgrader's new feedback pages to ``OUT/feedback``, a plain page where it made
-        none; pages of assignments not regenerated stay as they are (they are current)."""
-        for root in (self.out / "feedback", self.course / "feedback"):
-            install_mathjax(root)  # both sets of pages render formulas offline
-        for (sid, aid), row in rows.items():
-            target = self._feedback_dir(sid, aid) / f"{aid}.html"
-            produced = self.course / "feedback" / sid / aid / f"{aid}.html"
-            fresh = produced.is_file() and produced.stat().st_mtime >= self._started
-            if row.recorded and aid in regenerated and fresh:
-                shutil.copyfile(produced, target)
-            elif not (row.recorded and aid not in regenerated and target.is_file()):
-                plain_page(row, target)
-            row.feedback = target
-        state = self._feedback_state()
-        for record in records:
-            if record.assignment in regenerated:
-                state[f"{record.student_id}/{record.assignment}"] = self._digest(record)
-        tmp = self.course / "feedback_state.json.tmp"
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        tmp.replace(self.course / "feedback_state.json")
-
-    def _plain_feedback(self, grade: SubmissionGrade) -> Path:
-        """A feedback page written without nbgrader, for submissions it could not record."""
-        target = self._feedback_dir(grade.student_id, grade.assignment)
-        return plain_page(grade, target / f"{grade.assignment}.html")
 
     # ----------------------------------------------------------------------------------------
     def _load_result(self, sub: Submission) -> SubmissionGrade | None:

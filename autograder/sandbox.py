@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -313,3 +314,17 @@ def build_font_list(folder: Path) -> Path | None:
         )
         found = sorted(folder.glob("fontlist-*.json"))
     return found[-1] if found else None
+
+
+def readable_font_list(folder: Path) -> Path | None:
+    """:func:`build_font_list`, copied where the workers' users can read it (``folder`` may be
+    private, as ``OUT/nbgrader`` is); None when matplotlib made none."""
+    font_list = build_font_list(folder)
+    if font_list is None:
+        return None
+    shared = Path(tempfile.mkdtemp(prefix="grading-fonts-"))
+    shared.chmod(0o755)
+    copy = shared / font_list.name
+    shutil.copyfile(font_list, copy)
+    copy.chmod(0o644)
+    return copy
