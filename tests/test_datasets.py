@@ -53,3 +53,28 @@ def test_digits_even_odd_split():
     np.testing.assert_array_equal(X[:, 5], split.train_images[5].ravel() / 16)
     again = datasets.load_digits_even_odd()
     np.testing.assert_array_equal(split.test_digits, again.test_digits)
+
+
+def test_training_subset_keeps_examples_whole_and_nests():
+    X = np.arange(30.0).reshape(3, 10)
+    Y = (np.arange(10) % 2).astype(float).reshape(1, 10)
+    X5, Y5 = datasets.training_subset(X, Y, 5, seed=2)
+    assert X5.shape == (3, 5) and Y5.shape == (1, 5)
+    # Each column is an example of X with its own label, taken once.
+    columns = [int(c) for c in X5[0]]
+    assert len(set(columns)) == 5
+    np.testing.assert_array_equal(X5, X[:, columns])
+    np.testing.assert_array_equal(Y5, Y[:, columns])
+    # The same seed gives nested subsets; another seed another one.
+    X8, _ = datasets.training_subset(X, Y, 8, seed=2)
+    np.testing.assert_array_equal(X8[:, :5], X5)
+    assert not np.array_equal(datasets.training_subset(X, Y, 5, seed=3)[0], X5)
+    X_all, _ = datasets.training_subset(X, Y, 10, seed=2)
+    assert sorted(X_all[0]) == list(X[0])
+
+
+@pytest.mark.parametrize("m", [0, 11])
+def test_training_subset_refuses_sizes_out_of_range(m):
+    X, Y = np.zeros((2, 10)), np.zeros((1, 10))
+    with pytest.raises(ValueError, match="between 1 and 10"):
+        datasets.training_subset(X, Y, m, seed=0)

@@ -172,3 +172,57 @@ def test_plot_activations_uses_the_functions_given():
     assert np.allclose(g_prime, np.where(z >= 0, 1.0, 0.01))
     assert len(fig.axes) == 4
     assert [ax.get_title() for ax in fig.axes] == list(plotting.ACTIVATION_NAMES)
+
+
+@pytest.mark.parametrize("layer_dims", [[2, 4, 1], [5, 3, 3, 1], [1, 1]])
+def test_plot_network_draws_one_line_per_weight(layer_dims):
+    ax, lines = plotting.plot_network(layer_dims)
+    expected = {
+        f"W{layer}": layer_dims[layer] * layer_dims[layer - 1]
+        for layer in range(1, len(layer_dims))
+    }
+    assert lines == expected
+    segments = ax.collections[0].get_segments()  # the lines, drawn before the units
+    assert len(segments) == sum(expected.values())
+    # Every unit of a layer is joined to every unit of the layer before: fully connected.
+    for layer in range(1, len(layer_dims)):
+        pairs = {(tuple(s[0]), tuple(s[1])) for s in segments if s[1][0] == layer}
+        starts = {p[0] for p in pairs}
+        ends = {p[1] for p in pairs}
+        assert len(starts) == layer_dims[layer - 1] and len(ends) == layer_dims[layer]
+        assert pairs == {(a, b) for a in starts for b in ends}
+
+
+def test_plot_network_refuses_a_network_without_layers():
+    with pytest.raises(ValueError, match="layer_dims"):
+        plotting.plot_network([3])
+
+
+def _measurement(rows):
+    return {
+        "sizes": [10, 100, 1000],
+        "models": [
+            {"label": "one", "layers_dims": [4, 1], "test_accuracy": rows},
+            {"label": "two", "layers_dims": [4, 2, 1], "test_accuracy": [[0.5, 0.5]] * 3},
+        ],
+    }
+
+
+def test_plot_accuracy_vs_data_draws_the_mean_of_the_seeds_at_each_m():
+    rows = [[0.6, 0.8], [0.7, 0.9], [0.95, 0.85]]
+    ax, means = plotting.plot_accuracy_vs_data(_measurement(rows))
+    np.testing.assert_allclose(means["one [4, 1]"], [0.7, 0.8, 0.9])
+    np.testing.assert_allclose(means["two [4, 2, 1]"], [0.5, 0.5, 0.5])
+    first = ax.get_lines()[0]
+    np.testing.assert_allclose(first.get_xdata(), [10, 100, 1000])
+    np.testing.assert_allclose(first.get_ydata(), [0.7, 0.8, 0.9])
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["one [4, 1]", "two [4, 2, 1]"]
+    # The band of the first model spans its lowest to its highest seed.
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(0.6) and band[:, 1].max() == pytest.approx(0.95)
+
+
+def test_plot_accuracy_vs_data_refuses_rows_that_do_not_match_the_sizes():
+    with pytest.raises(ValueError, match="2 rows of accuracies for 3 sizes"):
+        plotting.plot_accuracy_vs_data(_measurement([[0.5], [0.6]]))

@@ -86,6 +86,35 @@ def images_to_X(images: np.ndarray) -> np.ndarray:
     return images.reshape(m, -1).T / 16.0
 
 
+def training_subset(X: np.ndarray, Y: np.ndarray, m: int, seed: int):
+    """The first ``m`` examples of a seeded shuffle of a training set.
+
+    The same ``seed`` gives nested subsets: the subset of 100 examples holds the subset of 50.
+    Notebook 05's accuracy-against-data figure trains on these subsets.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m_all)
+        Inputs, one example per column.
+    Y : ndarray of shape (1, m_all)
+        Labels.
+    m : int
+        Number of examples to keep, 1 to ``m_all``.
+    seed : int
+        Seed of the shuffle.
+
+    Returns
+    -------
+    X_subset : ndarray of shape (n_x, m)
+    Y_subset : ndarray of shape (1, m)
+    """
+    m_all = X.shape[1]
+    if not 1 <= m <= m_all:
+        raise ValueError(f"m must be between 1 and {m_all}, the number of examples; got {m}")
+    chosen = np.random.default_rng(seed).permutation(m_all)[:m]
+    return X[:, chosen], Y[:, chosen]
+
+
 # --------------------------------------------------------------------------------------------
 # Planar data sets
 # --------------------------------------------------------------------------------------------

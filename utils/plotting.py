@@ -1,4 +1,5 @@
-"""Static plots of the course: planar data, decision boundaries, cost curves, activations.
+"""Static plots of the course: planar data, decision boundaries, cost curves, activations, a
+network's connections, and test accuracy against the amount of training data.
 
 Every function takes data in the course's layout (``X`` of shape (n_x, m), ``Y`` of shape
 (1, m), one example per column) and functions in the course's style: a classifier is any
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from utils.course import ACTIVATIONS
 
@@ -370,3 +372,110 @@ def plot_activations(
         ax.legend(loc="upper left")
     fig.tight_layout()
     return fig, values
+
+
+def plot_network(layer_dims: Sequence[int], ax=None, title: str | None = None):
+    """Draw a network's units as circles and every weight as a line between two units.
+
+    Every unit of layer l is joined to every unit of layer l - 1: the layers are fully
+    connected, so ``W{l}`` of shape (n[l], n[l-1]) has one entry per line.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int
+        ``[n_x, n[1], ..., n[L]]``; keep each entry below about 20 to see the lines.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if None.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    lines : dict of str to int
+        ``"W{l}"`` to the number of lines drawn between layer l - 1 and layer l.
+    """
+    dims = [int(n) for n in layer_dims]
+    if len(dims) < 2 or min(dims) < 1:
+        raise ValueError(f"layer_dims should be [n_x, n[1], ..., n[L]], all >= 1; got {dims}")
+    ax = _new_axes(ax, figsize=(1.6 * len(dims) + 1.0, 3.5))
+    tallest = max(dims)
+    # The units of a layer one apart, centred on 0: every layer is centred on the tallest.
+    heights = [np.linspace(-(n - 1) / 2, (n - 1) / 2, n) for n in dims]
+    lines, segments = {}, []
+    for layer in range(1, len(dims)):
+        # Row j, column k of W{layer}: from unit k of layer - 1 to unit j of layer.
+        drawn = [
+            [(layer - 1, y_from), (layer, y_to)]
+            for y_to in heights[layer]
+            for y_from in heights[layer - 1]
+        ]
+        segments += drawn
+        lines[f"W{layer}"] = len(drawn)
+    # One collection for every line: a single artist draws fast however many weights there are.
+    ax.add_collection(LineCollection(segments, colors="grey", linewidths=0.6, zorder=1))
+    bottom = -(tallest - 1) / 2 - 0.6
+    for layer, ys in enumerate(heights):
+        ax.scatter(np.full(len(ys), layer), ys, s=260, c="white", edgecolors="black", zorder=2)
+        name = "input" if layer == 0 else ("output" if layer == len(dims) - 1 else "hidden")
+        ax.text(
+            layer,
+            bottom,
+            f"layer {layer}, {name}\nn[{layer}] = {dims[layer]}",
+            ha="center",
+            va="top",
+            fontsize=8,
+        )
+    ax.set_xlim(-0.5, len(dims) - 0.5)
+    ax.set_ylim(bottom - 1.1, (tallest - 1) / 2 + 0.5)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax, lines
+
+
+def plot_accuracy_vs_data(measurement: Mapping, ax=None, title: str | None = None):
+    """Test accuracy against the number of training examples m, one curve per model.
+
+    Each curve is the mean over the seeds of a measurement; the band around it spans the
+    lowest to the highest seed, so that a difference smaller than the band is not read as one.
+
+    Parameters
+    ----------
+    measurement : mapping
+        As notebook 05's ``accuracy_vs_data.json`` holds it: ``"sizes"``, the values of m,
+        increasing; ``"models"``, a list of mappings, each with ``"label"``, ``"layers_dims"``
+        and ``"test_accuracy"``, a list with one list per size of the accuracy of each seed.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if None.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    means : dict of str to ndarray of shape (len(sizes),)
+        The legend's label of each model to its mean test accuracy at each size.
+    """
+    sizes = np.asarray(measurement["sizes"], dtype=float)
+    ax = _new_axes(ax, figsize=(7.0, 4.0))
+    means = {}
+    for model in measurement["models"]:
+        accuracy = np.asarray(model["test_accuracy"], dtype=float)  # (sizes, seeds)
+        if accuracy.shape[0] != len(sizes):
+            raise ValueError(
+                f"{model['label']}: {accuracy.shape[0]} rows of accuracies for {len(sizes)} sizes"
+            )
+        label = f"{model['label']} {list(model['layers_dims'])}"
+        means[label] = accuracy.mean(axis=1)
+        (line,) = ax.plot(sizes, means[label], "o-", ms=4, label=label)
+        ax.fill_between(
+            sizes, accuracy.min(axis=1), accuracy.max(axis=1), color=line.get_color(), alpha=0.15
+        )
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [str(int(m)) for m in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("training examples m (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title)
+    return ax, means
