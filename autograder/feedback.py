@@ -3,12 +3,15 @@ written by nbgrader in a side process (or plainly, where nbgrader could not reco
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import html
 import os
 import signal
 import subprocess
 import sys
+import traceback
+from collections.abc import Iterable
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -39,34 +42,58 @@ def feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
         open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
 
 
+def feedback_batches(course: Path, db_url: str, assignment_ids: Iterable[str]) -> None:
+    """:func:`feedback_batch` for each assignment id as it comes (one per line of a stream).
+
+    An assignment whose pages nbgrader cannot write does not stop the next ones: the grader
+    writes a plain page wherever nbgrader made none.
+    """
+    for line in assignment_ids:
+        assignment_id = line.strip()
+        if not assignment_id:
+            continue
+        try:
+            feedback_batch(course, db_url, assignment_id)
+        except Exception:  # said on stderr; the grader falls back to plain pages
+            traceback.print_exc()
+
+
 class FeedbackWriter:
-    """Writes feedback one assignment at a time in a side process (nbgrader's templates load
-    once per assignment, and the grading goes on meanwhile). A page nbgrader does not write
-    becomes a plain page."""
+    """Writes feedback one assignment at a time in one side process, while the grading goes
+    on. The process loads nbconvert and nbgrader once for the whole batch (each load costs
+    seconds of CPU that the workers need) and takes assignment ids on its stdin. A page nbgrader
+    does not write becomes a plain page."""
 
     CODE = (
-        "import sys; from pathlib import Path; from autograder.feedback import feedback_batch; "
-        "feedback_batch(Path(sys.argv[1]), sys.argv[2], sys.argv[3])"
+        "import sys; from pathlib import Path; from autograder.feedback import feedback_batches; "
+        "feedback_batches(Path(sys.argv[1]), sys.argv[2], sys.stdin)"
     )
 
     def __init__(self, course: Path, db_url: str) -> None:
         self.course, self.db_url = course, db_url
-        self.processes: list[subprocess.Popen] = []
+        self.process: subprocess.Popen | None = None
 
     def schedule(self, assignment_id: str) -> None:
-        command = [sys.executable, "-c", self.CODE, str(self.course), self.db_url, assignment_id]
-        self.processes.append(
-            subprocess.Popen(
-                command,
+        if self.process is None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", self.CODE, str(self.course), self.db_url],
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                text=True,
                 preexec_fn=_die_with_parent(os.getpid()),
             )
-        )
+        try:
+            self.process.stdin.write(assignment_id + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:  # it died: the pages it did not write become plain pages
+            pass
 
     def wait(self) -> None:
-        for process in self.processes:
-            process.wait()
+        if self.process is not None:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
+            self.process.wait()
 
 
 _PR_SET_PDEATHSIG = 1

@@ -44,7 +44,7 @@ def test_feedback_process_dies_with_a_killed_grader(tmp_path):
         "w = FeedbackWriter(Path(sys.argv[1]), 'sqlite://')\n"
         "w.CODE = 'import time; time.sleep(120)'\n"
         "w.schedule('01_numpy_basics')\n"
-        "print(w.processes[0].pid, flush=True)\n"
+        "print(w.process.pid, flush=True)\n"
         "time.sleep(120)\n"
     )
     grader = subprocess.Popen(
