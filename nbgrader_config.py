@@ -8,8 +8,14 @@
   set (on a shared server: a folder every user can enter and write, ``chmod 1777``), else
   ``exchange/`` in the checkout, made on first use (one user: a self-learner).
 * Grader's output (formgrader, ``nbgrader export``, ``release_feedback``...): ``$COURSE_OUT``,
-  the folder ``grade --out OUT`` wrote, makes nbgrader work on it, its course directory
-  ``OUT/nbgrader`` and its gradebook ``OUT/gradebook.db``, with no config to write.
+  the folder ``grade --out OUT`` wrote (or will write), makes nbgrader work on it, its course
+  directory ``OUT/nbgrader`` and its gradebook ``OUT/gradebook.db``, with no config to write.
+  That course directory is laid out as the grader lays it out: ``source`` (a link to the
+  checkout's ``source/``, made here if the grader has not made it yet), the release in
+  ``release/``; nbgrader's ``collect`` (formgrader's Collect button) puts hand-ins in
+  ``collected/``, to grade with ``python -m autograder grade OUT/nbgrader/collected --out OUT``
+  (``submitted/`` is where the grader stages each hand-in it grades, sanitised: it is
+  rewritten at every run, so hand-ins collected into it would be replaced).
 * Gradebook alone: ``$COURSE_GRADEBOOK`` if set (a SQLAlchemy URL such as
   ``sqlite:////path/OUT/gradebook.db``, or a plain path to such a file), else the one of
   ``$COURSE_OUT``, else ``gradebook.db`` in the checkout.
@@ -37,6 +43,16 @@ elif "://" not in gradebook:  # a path to OUT/gradebook.db
 c.merge(nbgrader_config(ROOT, "notebooks", gradebook))
 if out is not None:  # the grader's course directory: its submissions, autograded and feedback
     c.CourseDirectory.root = str(out / "nbgrader")
+    c.CourseDirectory.release_directory = "release"  # the grader's (autograder.grading)
+    c.CourseDirectory.submitted_directory = "collected"  # submitted/ is the grader's staging
+    source = out / "nbgrader" / "source"
+    if not source.is_symlink() and not source.exists():  # as the grader makes it
+        try:
+            source.parent.parent.mkdir(parents=True, exist_ok=True)
+            source.parent.mkdir(mode=0o700, exist_ok=True)  # hand-ins: the owner's, as grade does
+            source.symlink_to(ROOT / "source", target_is_directory=True)
+        except OSError:  # a read-only OUT: nbgrader finds no assignment and says so
+            pass
 c.CourseDirectory.course_id = COURSE_ID
 # The support modules are generated, not in source/ for nbgrader to copy: generate_assignment
 # writes them after its copy, as `python -m autograder release` does.

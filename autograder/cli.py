@@ -62,6 +62,17 @@ def _grade(args: argparse.Namespace) -> int:
     if not submissions_dir.is_dir():
         print(f"grade: {submissions_dir} is not a folder of submissions", file=sys.stderr)
         return 2
+    staging = out / "nbgrader" / "submitted"
+    if submissions_dir == staging or staging in submissions_dir.parents:
+        # It stages every hand-in there, sanitised: graded in place, the hand-ins would be
+        # replaced (their saved outputs, repair notes and exchange files lost).
+        print(
+            f"grade: {submissions_dir} is where the grader stages the hand-ins of {out}; grade "
+            f"the folder they were collected into (formgrader's Collect with COURSE_OUT={out}: "
+            f"{out / 'nbgrader' / 'collected'})",
+            file=sys.stderr,
+        )
+        return 2
     submissions, warnings = find_submissions(submissions_dir, known)
     if lms is not None:
         submissions = lms.annotate(submissions)

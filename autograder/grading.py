@@ -76,7 +76,7 @@ from autograder.results import (
 )
 from autograder.sandbox import Limits, readable_font_list
 from autograder.sharing import private_folder, share
-from autograder.submissions import Submission, snapshot
+from autograder.submissions import SECRET_FILE, Submission, snapshot
 from autograder.support_modules import write as write_support_modules
 from autograder.worker_pool import ExecutionPool
 
@@ -389,6 +389,9 @@ class Grader:
         if sub.timestamp:
             # nbgrader's autograde reads it, records the time and assigns the late penalty.
             (staged.parent / "timestamp.txt").write_text(sub.timestamp, encoding="utf-8")
+        if sub.secret:
+            # Goes on to autograded/ and feedback/, where release_feedback needs it.
+            (staged.parent / SECRET_FILE).write_text(sub.secret, encoding="utf-8")
         try:
             job.sanitized = self._sanitize(nb, sub)
             # Staged sanitised: nbgrader's autograde then skips sanitising it again.

@@ -14,7 +14,9 @@ extension that does three things:
   plugins ``@jupyter/nbgrader:formgrader``, ``:course-list`` and ``:create-assignment`` are
   disabled (a page-config hook, the same ``disabledExtensions`` that ``jupyter labextension
   disable`` writes, without touching any configuration of the machine). The assignment list
-  and "Validate" stay. ``--instructor`` keeps everything.
+  and "Validate" stay. ``--instructor`` keeps everything, and opens the lab on nbgrader's
+  course directory (the checkout, or ``$COURSE_OUT/nbgrader``: see :func:`course_directory`),
+  since formgrader refuses to work on a course directory outside the server's root.
 * **Notebooks open unmodified.** A released notebook stores ``language_info`` as
   ``{"name": "python"}``; when its kernel starts, JupyterLab writes the kernel's full
   ``language_info`` (Python version, CodeMirror mode, ...) into the notebook and marks it
@@ -83,13 +85,43 @@ def server_arguments(*, instructor: bool = False) -> list[str]:
     return [f"--ServerApp.jpserver_extensions={extensions!r}"]
 
 
-def launch_arguments(argv: list[str], root: pathlib.Path) -> tuple[list[str], bool]:
-    """The ``jupyter lab`` command line for ``argv`` (this launcher's own arguments)."""
+def course_directory() -> pathlib.Path | None:
+    """nbgrader's course directory as formgrader will see it: ``CourseDirectory.root`` of the
+    ``nbgrader_config.py`` in the working directory (and Jupyter's config folders), read the
+    way formgrader reads it; ``None`` without nbgrader (a student bundle).
+
+    From the checkout (``./course lab`` runs there) that is the checkout itself, or with
+    ``$COURSE_OUT`` the grader's ``OUT/nbgrader`` (made here if it does not exist yet, as a
+    server root must exist). The instructor's lab opens on it: formgrader refuses a course
+    directory outside the server's root ("The course directory root is not a subdirectory of
+    the notebook server root"), and every one of its buttons then fails.
+    """
+    try:
+        from nbgrader.apps.baseapp import NbGrader
+        from nbgrader.coursedir import CourseDirectory
+    except ImportError:
+        return None
+    app = NbGrader()
+    app.load_config_file()
+    course = pathlib.Path(CourseDirectory(config=app.config).root).resolve()
+    course.mkdir(parents=True, exist_ok=True)
+    return course
+
+
+def launch_arguments(
+    argv: list[str], root: pathlib.Path, course: pathlib.Path | None = None
+) -> tuple[list[str], bool]:
+    """The ``jupyter lab`` command line for ``argv`` (this launcher's own arguments).
+
+    The lab opens on ``root / "notebooks"``; with ``--instructor`` on ``course`` (nbgrader's
+    course directory, :func:`course_directory`) when given. A root directory in ``argv`` wins.
+    """
     instructor = "--instructor" in argv
     rest = [a for a in argv if a != "--instructor"]
     args = server_arguments(instructor=instructor)
     if not any(a.startswith(("--ServerApp.root_dir", "--notebook-dir")) for a in rest):
-        args.append(f"--ServerApp.root_dir={root / 'notebooks'}")
+        folder = course if instructor and course is not None else root / "notebooks"
+        args.append(f"--ServerApp.root_dir={folder}")
     if not any(a.startswith(("--ServerApp.ip", "--ip")) for a in rest):
         args.append("--ServerApp.ip=127.0.0.1")
     if hasattr(os, "getuid") and os.getuid() == 0 and "--allow-root" not in rest:
@@ -106,6 +138,15 @@ def kernel_environment(root: pathlib.Path, environ=None) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
 
+def scripts_first(path: str) -> str:
+    """``PATH`` with this interpreter's scripts folder first. nbgrader runs ``alembic`` from
+    ``PATH`` to make a new gradebook: from a virtual environment that was not activated
+    (``./course lab`` runs ``.venv/bin/python``) every formgrader page failed on a new
+    gradebook with "No such file or directory: 'alembic'"."""
+    scripts = str(pathlib.Path(sys.executable).parent)
+    return os.pathsep.join(dict.fromkeys([scripts, *filter(None, path.split(os.pathsep))]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start JupyterLab in student mode (or with ``--instructor``, the full set)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -113,11 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     root = course_root()
-    args, instructor = launch_arguments(argv, root)
-    os.environ[MODE_VARIABLE] = "instructor" if instructor else "student"
     os.environ.update(kernel_environment(root))
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))  # the server imports utils.explorer_server
+    course = None
+    if "--instructor" in argv:
+        os.environ["PATH"] = scripts_first(os.environ.get("PATH", ""))
+        course = course_directory()
+    args, instructor = launch_arguments(argv, root, course)
+    os.environ[MODE_VARIABLE] = "instructor" if instructor else "student"
     from jupyterlab.labapp import LabApp
 
     # In this process, so that the server imports this very file as its extension.

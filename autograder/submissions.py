@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -80,6 +81,10 @@ class Submission:
     root: Path | None = None
     #: When it was handed in (nbgrader's ``timestamp.txt`` or the LMS's time), ``""`` if unknown.
     timestamp: str = ""
+    #: nbgrader's ``submission_secret.txt`` of a hand-in that came through the exchange (``""``
+    #: if none): ``release_feedback`` names the student's feedback page after it, so it goes
+    #: with the hand-in into the grader's ``submitted/``, ``autograded/`` and ``feedback/``.
+    secret: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -156,13 +161,15 @@ def _one_submission(root: Path, sid: str, aid: str, limit_bytes: int) -> Submiss
     }
     expected = f"{aid}.ipynb"
     stamp = read_timestamp(root / sid / aid / "timestamp.txt")
+    secret = read_secret(root / sid / aid / SECRET_FILE)
     if expected in entries:
         found = _checked(root, sid, aid, entries[expected], "", limit_bytes)
-        return replace(found, timestamp=stamp)
+        return replace(found, timestamp=stamp, secret=secret)
     if len(entries) == 1:
         ((name, entry),) = entries.items()
         note = f"graded {name}, the only notebook handed in"
-        return replace(_checked(root, sid, aid, entry, note, limit_bytes), timestamp=stamp)
+        found = _checked(root, sid, aid, entry, note, limit_bytes)
+        return replace(found, timestamp=stamp, secret=secret)
     note = (
         "no notebook handed in"
         if not entries
@@ -171,14 +178,12 @@ def _one_submission(root: Path, sid: str, aid: str, limit_bytes: int) -> Submiss
     return Submission(sid, aid, None, note, root)
 
 
-def read_timestamp(path: Path, limit: int = 256) -> str:
-    """The time in nbgrader's ``timestamp.txt`` (ISO 8601, UTC), or ``""``.
+def _small_file(path: Path, limit: int) -> str:
+    """The text of a small regular file beside a hand-in, ``""`` if there is none.
 
-    Read like a hand-in: never through a link, only a small regular file; a file that does
-    not hold a time counts as none.
+    Read like a hand-in: never through a link, only a regular file with one name and at most
+    ``limit`` bytes.
     """
-    from nbgrader.utils import parse_utc
-
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -187,13 +192,40 @@ def read_timestamp(path: Path, limit: int = 256) -> str:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1 or st.st_size > limit:
             return ""
-        text = os.read(fd, limit).decode("utf-8", "replace").strip()
+        return os.read(fd, limit).decode("utf-8", "replace")
     finally:
         os.close(fd)
+
+
+def read_timestamp(path: Path, limit: int = 256) -> str:
+    """The time in nbgrader's ``timestamp.txt`` (ISO 8601, UTC), or ``""``.
+
+    Read like a hand-in (:func:`_small_file`); a file that does not hold a time counts as none.
+    """
+    from nbgrader.utils import parse_utc
+
+    text = _small_file(path, limit).strip()
     try:
         return parse_utc(text).isoformat() if text else ""
     except (ValueError, OverflowError):
         return ""
+
+
+#: nbgrader's exchange writes it beside each hand-in (``nbgrader submit``).
+SECRET_FILE = "submission_secret.txt"
+_SECRET = re.compile(r"[0-9A-Za-z_-]{16,256}\n?")
+
+
+def read_secret(path: Path) -> str:
+    """The secret of nbgrader's ``submission_secret.txt``, exactly as written, or ``""``.
+
+    nbgrader names the released feedback page after a hash of this text (as read, not
+    stripped). Read like a hand-in (:func:`_small_file`); anything but a token of 16 to 256
+    letters, digits, ``-`` and ``_`` (a final newline allowed; ``nbgrader submit`` writes 128
+    hex digits) counts as none.
+    """
+    text = _small_file(path, 320)
+    return text if _SECRET.fullmatch(text) else ""
 
 
 def _checked(

@@ -28,6 +28,7 @@ NEEDS = {
         "test_failure_messages",
         "test_feedback_offline_browser",
         "test_feedback_summary",
+        "test_formgrader_browser",
         "test_grading",
         "test_grading_fair",
         "test_grading_hostile",
@@ -60,6 +61,7 @@ NEEDS = {
         "test_explorer_browser",
         "test_explorer_layout_browser",
         "test_feedback_offline_browser",
+        "test_formgrader_browser",
         "test_student_mode_browser",
     },
     # Run a second time in CI, as the unprivileged user course-test: where root and an ordinary
@@ -78,6 +80,7 @@ NEEDS = {
         "test_isolation_cluster",
         "test_postgres",
         "test_exchange_users",
+        "test_formgrader_browser",
     },
 }
 

@@ -73,5 +73,49 @@ def test_nbgrader_generate_assignment_writes_the_support_modules_too(tmp_path):
         timeout=180,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    written = tmp_path / "nbgrader" / "notebooks" / aid / "deep_network_steps.py"
+    written = tmp_path / "nbgrader" / "release" / aid / "deep_network_steps.py"
     assert written.read_bytes() == (RELEASE / aid / "deep_network_steps.py").read_bytes()
+
+
+def test_formgrader_works_on_the_graders_course_directory_before_any_grading(tmp_path):
+    """What formgrader reads from ``nbgrader_config.py`` with ``$COURSE_OUT`` (the launcher of
+    ``./course lab --instructor`` reads it the same way to choose the server's root): the
+    grader's ``OUT/nbgrader``, made private if new, with the checkout's assignments in
+    ``source`` (formgrader listed none before the first grading), the grader's ``release/``,
+    and ``collected/`` for formgrader's Collect (``submitted/`` is the grader's staging)."""
+    out = tmp_path / "out"
+    probe = (
+        "from autograder.student_mode import course_directory\n"
+        "from nbgrader.apps.baseapp import NbGrader\n"
+        "from nbgrader.coursedir import CourseDirectory\n"
+        "app = NbGrader(); app.load_config_file(); d = CourseDirectory(config=app.config)\n"
+        "print(course_directory()); print(d.release_directory); print(d.submitted_directory)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=dict(os.environ, COURSE_OUT=str(out)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    course, release, submitted = done.stdout.split()
+    assert Path(course) == (out / "nbgrader").resolve()
+    assert (release, submitted) == ("release", "collected")
+    assert (out / "nbgrader").stat().st_mode & 0o077 == 0
+    assert (out / "nbgrader" / "source").resolve() == (ROOT / "source").resolve()
+    assert (out / "nbgrader" / "source" / AID / f"{AID}.ipynb").is_file()
+
+
+def test_grade_refuses_its_own_staging_folder(tmp_path, capsys):
+    """Graded in place, every hand-in there would be replaced by its sanitised copy."""
+    out = tmp_path / "out"
+    write_demo_submissions(out / "nbgrader" / "submitted", [AID])
+    before = sorted(p.read_bytes() for p in (out / "nbgrader" / "submitted").rglob("*.ipynb"))
+    staging = out / "nbgrader" / "submitted"
+    for folder in (staging, staging / "ada"):
+        assert main(["grade", str(folder), "--out", str(out), "--unsafe"]) == 2
+        assert "collected" in capsys.readouterr().err
+    after = sorted(p.read_bytes() for p in (out / "nbgrader" / "submitted").rglob("*.ipynb"))
+    assert after == before

@@ -147,4 +147,18 @@ def test_launcher_arguments():
     assert "'autograder.student_mode': True" in joined
     assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in args
     args, instructor = student_mode.launch_arguments(["--instructor"], ROOT)
-    assert instructor and "formgrader" not in " ".join(args)
+    # (nbgrader's extension names, not the word: a checkout's path may hold it)
+    assert instructor and "server_extensions.formgrader" not in " ".join(args)
+    # An instructor's lab opens on nbgrader's course directory (formgrader refuses to work
+    # on one outside the server's root), unless a root is given; a student's never does.
+    course = pathlib.Path("/srv/out/nbgrader")
+    args, _ = student_mode.launch_arguments(["--instructor"], ROOT, course)
+    assert f"--ServerApp.root_dir={course}" in args
+    args, _ = student_mode.launch_arguments(["--instructor", "--notebook-dir=/x"], ROOT, course)
+    assert not any(a.startswith("--ServerApp.root_dir") for a in args)
+    args, _ = student_mode.launch_arguments([], ROOT, course)
+    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in args
+    # nbgrader runs alembic from PATH: this interpreter's scripts come first, once.
+    scripts = str(pathlib.Path(sys.executable).parent)
+    path = student_mode.scripts_first(os.pathsep.join(["/usr/bin", scripts]))
+    assert path.split(os.pathsep) == [scripts, "/usr/bin"]

@@ -263,3 +263,26 @@ def test_snapshot_refuses_ids_that_are_not_folder_names(tmp_path):
     src = _write(tmp_path / "nb.ipynb")
     with pytest.raises(ValueError):
         snapshot(Submission("../x", A, src), tmp_path / "staging")
+
+
+def test_the_exchange_secret_goes_with_the_hand_in_and_is_read_like_one(tmp_path):
+    """nbgrader's ``release_feedback`` names a student's page after ``submission_secret.txt``
+    (formgrader's Release feedback failed without it): the grader keeps it, exactly as
+    written, through the snapshot; a link, a hard link, a large file or anything but a token
+    is not read."""
+    token = "0f" * 64  # what nbgrader submit writes: secrets.token_hex(64)
+    root = tmp_path / "collected"
+    for student in ("alice", "bob", "carol", "dave", "erin"):
+        _write(root / student / A / f"{A}.ipynb")
+    (root / "alice" / A / "submission_secret.txt").write_text(token)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(token)
+    (root / "bob" / A / "submission_secret.txt").symlink_to(outside)
+    os.link(outside, root / "carol" / A / "submission_secret.txt")
+    (root / "dave" / A / "submission_secret.txt").write_text("not a secret\n<script>")
+    (root / "erin" / A / "submission_secret.txt").write_text("a" * 4096)
+    found = _by_key(find_submissions(root, IDS)[0])
+    assert found["alice", A].secret == token
+    assert snapshot(found["alice", A], tmp_path / "staging").secret == token
+    for student in ("bob", "carol", "dave", "erin"):
+        assert found[student, A].secret == "", student
