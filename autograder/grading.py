@@ -257,7 +257,7 @@ class Grader:
             self._prepared(sub.assignment_id)
             if self.reset_manual:
                 drop_manual_grades(self.db_url, sub.student_id, sub.assignment_id)
-            done = self._load_result(sub)
+            done = self.results.load(sub.student_id, sub.assignment_id, sub.notebook)
             if done is not None:
                 # Not run again, but its time, extension and penalty follow today's settings.
                 self._record_lateness(sub)
@@ -475,7 +475,7 @@ class Grader:
             ]
             grade.recorded = False
             grade.feedback = self.pages.plain(grade)
-        self._save_result(job, grade)
+        self.results.save(grade, job.submission.notebook)
         return grade
 
     def _read_cells(self, sid: str, aid: str, verdicts: dict[str, Verdict]) -> list[CellGrade]:
@@ -591,10 +591,3 @@ class Grader:
         for key, grade in batch.items():
             rows.setdefault(key, grade)
         return rows
-
-    # ----------------------------------------------------------------------------------------
-    def _load_result(self, sub: Submission) -> SubmissionGrade | None:
-        return self.results.load(sub.student_id, sub.assignment_id, sub.notebook)
-
-    def _save_result(self, job: _Job, grade: SubmissionGrade) -> None:
-        self.results.save(grade, job.submission.notebook)
