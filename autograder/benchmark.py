@@ -31,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.cli import grade_command
 from autograder.course import ROOT, SOURCE, assignment_ids
 from autograder.exploration import exploration_sources
 from autograder.samples import solution_cells, student_notebook
@@ -62,17 +63,7 @@ def time_this_grader(submissions: Path, out: Path, workers: int) -> float:
     """Wall time of ``python -m autograder grade`` on the batch (a fresh process)."""
     start = time.perf_counter()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            str(submissions),
-            "--out",
-            str(out),
-            "--workers",
-            str(workers),
-        ],
+        grade_command(submissions, out, "--workers", str(workers)),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -11,6 +11,28 @@ from autograder.course import RELEASE, SOURCE, assignment_ids
 from autograder.safe_text import for_terminal
 
 
+def grade_command(submissions: Path, out: Path, *options: str) -> list[str]:
+    """The command line that runs ``python -m autograder grade`` in a process of its own.
+
+    Parameters
+    ----------
+    submissions, out : Path
+        The ``SUBMISSIONS`` folder and ``--out``.
+    *options : str
+        Further options, for example ``"--workers", "2"``.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        str(submissions),
+        "--out",
+        str(out),
+        *options,
+    ]
+
+
 def _release(args: argparse.Namespace) -> int:
     from autograder.release import release
 

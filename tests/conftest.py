@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,26 @@ from autograder.course import assignment_ids
 
 ASSIGNMENTS = assignment_ids()
 
+#: Test modules that grade in the sandbox, and those that drive a browser: both start kernels.
+_SANDBOX = {
+    "test_distributed",
+    "test_exploration",
+    "test_grading",
+    "test_grading_fair",
+    "test_grading_hostile",
+    "test_grading_parallel",
+    "test_isolation",
+    "test_isolation_cluster",
+    "test_sandbox",
+    "test_feedback_offline_browser",
+}
+_BROWSER = {
+    "test_explorer_browser",
+    "test_explorer_layout_browser",
+    "test_feedback_offline_browser",
+    "test_formgrader_browser",
+    "test_student_mode_browser",
+}
 #: What each test module needs beyond Python, as pytest markers (one table, so that the fast
 #: subset for the inner loop, ``pytest -m "not kernel and not sandbox and not browser and not
 #: slow"``, stays right as modules are added). ``sandbox`` tests also skip, with the reason,
@@ -20,50 +41,21 @@ NEEDS = {
         "test_bundle",
         "test_class_report",
         "test_deadlines",
-        "test_distributed",
-        "test_exploration",
         "test_explorer",
-        "test_explorer_browser",
-        "test_explorer_layout_browser",
         "test_failure_messages",
-        "test_feedback_offline_browser",
         "test_feedback_summary",
-        "test_formgrader_browser",
-        "test_grading",
-        "test_grading_fair",
-        "test_grading_hostile",
-        "test_grading_parallel",
-        "test_isolation",
-        "test_isolation_cluster",
         "test_lms",
         "test_notebooks",
         "test_one_truth",
         "test_postgres",
         "test_safe_feedback",
-        "test_sandbox",
         "test_sharing",
-        "test_student_mode_browser",
         "test_exchange_users",
-    },
-    "sandbox": {
-        "test_distributed",
-        "test_exploration",
-        "test_grading",
-        "test_grading_fair",
-        "test_grading_hostile",
-        "test_grading_parallel",
-        "test_isolation",
-        "test_isolation_cluster",
-        "test_sandbox",
-        "test_feedback_offline_browser",
-    },
-    "browser": {
-        "test_explorer_browser",
-        "test_explorer_layout_browser",
-        "test_feedback_offline_browser",
-        "test_formgrader_browser",
-        "test_student_mode_browser",
-    },
+    }
+    | _SANDBOX
+    | _BROWSER,
+    "sandbox": _SANDBOX,
+    "browser": _BROWSER,
     # Run a second time in CI, as the unprivileged user course-test: where root and an ordinary
     # user take different paths (bubblewrap as root drops to a uid per worker first; an ordinary
     # user's sandbox has only user namespaces) and so could pass as one and fail as the other.
@@ -107,6 +99,19 @@ def pytest_collection_modifyitems(config, items):
 # matrices more threads only fight over the two cores.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+@pytest.fixture(scope="module")
+def explorer_lab(tmp_path_factory):
+    """JupyterLab serving a copy of the explorer's demo notebook as ``demo.ipynb``, and a page
+    of headless Chromium: ``(server, page)``, one pair per test module."""
+    from autograder.explorer_benchmark import LabServer, browser
+    from tests.explorer_page import DEMO
+
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copy(DEMO, root / "demo.ipynb")
+    with LabServer(root) as server, browser() as page:
+        yield server, page
 
 
 @pytest.fixture(scope="session")

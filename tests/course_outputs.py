@@ -1,8 +1,10 @@
-"""Reading what ``grade`` wrote, and what nbgrader itself says, for the tests of issue 12.
+"""Reading what ``grade`` wrote, and what nbgrader itself says: one reader for every test.
 
-The grading tests of this family run the grader with ``--unsafe`` on sample hand-ins built from
-the course's own solutions (trusted code): they test what is recorded and reported, not the
-sandbox (``tests/test_grading*.py`` and ``tests/test_isolation.py`` do).
+The tests of issue 12 (``test_class_report``, ``test_deadlines``, ``test_lms``,
+``test_one_truth``, ``test_postgres``, ``test_sharing``) run the grader with ``--unsafe`` on
+sample hand-ins built from the course's own solutions (trusted code): they test what is
+recorded and reported, not the sandbox (``tests/test_grading*.py`` and
+``tests/test_isolation.py`` do, and read the grader's files here too).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def expected_score(solved, aid: str = AID) -> float:
 
 
 def write_hand_in(folder: Path, student: str, solved, aid: str = AID, release=None) -> Path:
-    """``folder/<student>/<aid>/<aid>.ipynb`` answering ``solved`` with the solutions."""
+    """``folder/<student>/<aid>/<aid>.ipynb`` answering ``solved`` with the solutions (every
+    graded function when ``solved`` is None)."""
     target = folder / student / aid / f"{aid}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     kwargs = {"release": release} if release is not None else {}
@@ -49,8 +52,16 @@ def write_hand_in(folder: Path, student: str, solved, aid: str = AID, release=No
 
 
 def read_csv(path: Path) -> list[dict]:
+    """The rows of a CSV file the grader (or nbgrader) wrote, each cell as the instructor meant
+    it (:func:`autograder.safe_text.from_csv` undoes the spreadsheet-safe ``'``)."""
     with open(path, newline="", encoding="utf-8") as f:
         return [{k: from_csv(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def result_files(out: Path) -> list[Path]:
+    """The grader's record of each hand-in graded so far: one JSON file per hand-in, under
+    ``OUT/nbgrader/results/<student>/``."""
+    return sorted((out / "nbgrader" / "results").glob("*/*.json"))
 
 
 def grades(out: Path) -> dict[tuple[str, str], dict]:

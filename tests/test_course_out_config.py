@@ -5,7 +5,6 @@ same scores as ``grades.csv``; and its ``generate_assignment`` writes the releas
 
 from __future__ import annotations
 
-import csv
 import os
 import subprocess
 import sys
@@ -14,20 +13,16 @@ from pathlib import Path
 from autograder.cli import main
 from autograder.course import RELEASE, ROOT
 from autograder.samples import write_demo_submissions
+from tests.course_outputs import read_csv
 
 AID = "01_numpy_basics"
-
-
-def _rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def test_nbgrader_export_reads_the_graders_output(tmp_path):
     subs, out = tmp_path / "in", tmp_path / "out"
     write_demo_submissions(subs, [AID])
     assert main(["grade", str(subs), "--out", str(out), "--workers", "1", "--unsafe"]) == 0
-    ours = {r["student_id"]: float(r["score"]) for r in _rows(out / "grades.csv")}
+    ours = {r["student_id"]: float(r["score"]) for r in read_csv(out / "grades.csv")}
     exported = tmp_path / "export.csv"
     nbgrader = Path(sys.executable).parent / "nbgrader"
     done = subprocess.run(
@@ -39,7 +34,9 @@ def test_nbgrader_export_reads_the_graders_output(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    theirs = {r["student_id"]: float(r["score"]) for r in _rows(exported) if r["assignment"] == AID}
+    theirs = {
+        r["student_id"]: float(r["score"]) for r in read_csv(exported) if r["assignment"] == AID
+    }
     assert theirs == ours and set(ours) == {"ada", "blaise", "carmen"}
     assert ours["ada"] > ours["blaise"] > ours["carmen"] == 0
     # The course directory nbgrader works in is the grader's: it finds the autograded

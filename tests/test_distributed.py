@@ -5,24 +5,21 @@ Every expected grade comes from the local grader's run of the same hand-ins."""
 
 from __future__ import annotations
 
-import csv
 import os
-import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from autograder.course import ROOT, SOURCE
-from autograder.samples import solution_cells, student_notebook, write_demo_submissions
+from autograder.samples import write_demo_submissions
 from autograder.sandbox import sandbox_problem
+from tests.course_outputs import functions, read_csv, result_files, write_hand_in
 from tests.dask_cluster import start_cluster
+from tests.grader_process import kill_after, start_grader
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -39,12 +36,9 @@ def submissions(tmp_path_factory, fresh_release) -> Path:
     """Ten hand-ins of 01 and 02: complete, half done, blank, and two more of 02 each."""
     folder = tmp_path_factory.mktemp("cluster_in")
     write_demo_submissions(folder, IDS)
-    aid = IDS[1]
-    functions = list(solution_cells(SOURCE / aid / f"{aid}.ipynb"))
-    for k, solved in enumerate([functions[:2], functions[1:]]):
-        target = folder / f"extra{k}" / aid / f"{aid}.ipynb"
-        target.parent.mkdir(parents=True)
-        nbformat.write(student_notebook(aid, solved, release=fresh_release), target)
+    graded = functions(IDS[1])
+    for k, solved in enumerate([graded[:2], graded[1:]]):
+        write_hand_in(folder, f"extra{k}", solved, IDS[1], release=fresh_release)
     return folder
 
 
@@ -65,15 +59,14 @@ def cluster(tmp_path_factory):
 
 
 def _cell_rows(out: Path) -> list[dict]:
-    with open(out / "cell_grades.csv", newline="", encoding="utf-8") as f:
-        return sorted(
-            csv.DictReader(f), key=lambda r: (r["student_id"], r["assignment"], r["grade_id"])
-        )
+    return sorted(
+        read_csv(out / "cell_grades.csv"),
+        key=lambda r: (r["student_id"], r["assignment"], r["grade_id"]),
+    )
 
 
 def _grade_rows(out: Path) -> list[dict]:
-    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
-        rows = sorted(csv.DictReader(f), key=lambda r: (r["student_id"], r["assignment"]))
+    rows = sorted(read_csv(out / "grades.csv"), key=lambda r: (r["student_id"], r["assignment"]))
     for row in rows:
         row.pop("feedback", None)  # a path under OUT
     return rows
@@ -136,24 +129,14 @@ def test_local_n_starts_a_local_cluster(submissions, local, tmp_path):
     assert _cell_rows(out) == expected
 
 
-def _results(out: Path) -> int:
-    return len(list((out / "nbgrader" / "results").glob("*/*.json")))
-
-
 def test_killed_worker_and_killed_grader_lose_and_double_nothing(submissions, local, tmp_path):
     running = start_cluster(tmp_path / "cluster", workers=2)
     try:
         from distributed import Client
 
         out = tmp_path / "out"
-        command = [sys.executable, "-m", "autograder", "grade", str(submissions)]
-        command += ["--out", str(out), "--scheduler", running.address]
-        grader = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
+        grader = start_grader(
+            submissions, out, "--scheduler", running.address, stderr=subprocess.PIPE
         )
         # 1. A worker dies while it runs a hand-in: its hand-ins are graded elsewhere.
         killed = None
@@ -171,13 +154,8 @@ def test_killed_worker_and_killed_grader_lose_and_double_nothing(submissions, lo
                 time.sleep(0.1)
         assert killed is not None, "no hand-in ever ran on the cluster"
         # 2. The grader itself is killed after a few hand-ins were recorded.
-        deadline = time.monotonic() + 600
-        while _results(out) < 3 and grader.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert grader.poll() is None, grader.stderr.read().decode()
-        os.killpg(grader.pid, signal.SIGKILL)
-        grader.wait()
-        done_before = _results(out)
+        kill_after(grader, out, 3, seconds=600)
+        done_before = len(result_files(out))
         assert 3 <= done_before < len(_grade_rows(local))
         # 3. The same command resumes with the surviving worker and finishes the batch.
         assert (
@@ -219,7 +197,7 @@ def test_a_worker_without_bubblewrap_refuses_jobs(submissions, local, tmp_path, 
         err = capsys.readouterr().err
         assert status == 2
         assert "no Dask worker" in err and "bubblewrap (bwrap) is not installed" in err
-        assert not list((out / "nbgrader" / "results").glob("*/*.json"))
+        assert not result_files(out)
         # With a worker that can sandbox, the batch is graded there; the other is named.
         running.add_worker()
         status = main(["grade", str(subs), "--out", str(out), "--scheduler", running.address])

@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import io
 import os
-import pathlib
-import shutil
 
 import numpy as np
 import pytest
 
-from autograder.explorer_benchmark import CHROMIUM, LabServer, browser, open_and_run
+from autograder.explorer_benchmark import CHROMIUM, open_and_run
+from tests.explorer_page import (
+    CANVAS,
+    FRONT,
+    WAIT_MS,
+    attr,
+    composite,
+    pause,
+    play_until,
+    wait_for,
+)
 from utils import explorer, plotting
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not found")
-
-DEMO = pathlib.Path(__file__).parent / "notebooks" / "explorer_demo.ipynb"
-CANVAS = ".jp-NotebookPanel:not(.lm-mod-hidden) .explorer-canvas"
-WAIT_MS = 60_000
 
 #: Every element of the notebook in front that can scroll sideways and has more to show than
 #: its width: a horizontal scrollbar the student sees.
@@ -53,16 +57,8 @@ SIDEWAYS_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab")
-    shutil.copy(DEMO, root / "demo.ipynb")
-    with LabServer(root) as server, browser() as page:
-        yield server, page
-
-
-def test_explorer_fits_1280_pixels_with_the_file_browser_open(lab):
-    server, page = lab
+def test_explorer_fits_1280_pixels_with_the_file_browser_open(explorer_lab):
+    server, page = explorer_lab
     page.set_viewport_size({"width": 1280, "height": 900})
     open_and_run(page, server, "demo.ipynb", timeout_ms=WAIT_MS)
     page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
@@ -77,12 +73,6 @@ def test_explorer_fits_1280_pixels_with_the_file_browser_open(lab):
     assert result["explorerRight"] <= result["panelRight"] + 1
     # And the picture stays beside the controls, where a student sees what a slider does.
     assert result["pictureBeside"]
-
-
-def composite(hex_colour: str, alpha: float) -> np.ndarray:
-    """A colour drawn with opacity ``alpha`` over white, as RGB 0..255."""
-    rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    return 255 + (rgb - 255) * alpha
 
 
 def test_matplotlib_draws_the_regions_as_the_explorer_expects():
@@ -105,22 +95,15 @@ def test_matplotlib_draws_the_regions_as_the_explorer_expects():
         assert np.abs(pixels[row, col] - want).max() <= 2
 
 
-def test_explorer_points_and_regions_have_the_colours_of_the_plots(lab):
-    server, page = lab
+def test_explorer_points_and_regions_have_the_colours_of_the_plots(explorer_lab):
+    server, page = explorer_lab
     page.set_viewport_size({"width": 1400, "height": 1000})
     open_and_run(page, server, "demo.ipynb", timeout_ms=WAIT_MS)
-    front = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-    attr = f"Number(document.querySelector('{CANVAS}').dataset"
-    page.click(f"{front} .explorer-play")
-    page.wait_for_function(f"() => {attr}.epoch) >= 300", timeout=WAIT_MS)
-    page.click(f"{front} .explorer-pause")
-    page.wait_for_function(
-        f"() => !document.querySelector('{CANVAS}').classList.contains('explorer-playing')",
-        timeout=WAIT_MS,
-    )
-    frame = page.evaluate(f"() => {attr}.frame)")
-    page.click(f"{front} .explorer-discretize input")
-    page.wait_for_function(f"() => {attr}.frame) > {frame}", timeout=WAIT_MS)
+    play_until(page, 300)
+    pause(page)
+    frame = page.evaluate(attr("frame"))
+    page.click(f"{FRONT} .explorer-discretize input")
+    wait_for(page, f"{attr('frame')} > {frame}")
     from PIL import Image
 
     png = page.locator(f"{CANVAS} .explorer-main").screenshot()

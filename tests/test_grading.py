@@ -9,19 +9,17 @@ it). Bad hand-ins of 01 ride along: invalid JSON, a renamed notebook, an empty f
 from __future__ import annotations
 
 import ast
-import csv
 import shutil
 from collections import defaultdict
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder.cli import main
 from autograder.course import ROOT, SOURCE, grade_cells, graded_function
-from autograder.samples import solution_cells, student_notebook
+from autograder.samples import solution_cells
 from autograder.sandbox import sandbox_problem
 from tests.conftest import ASSIGNMENTS
+from tests.course_outputs import read_csv, write_hand_in
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -54,16 +52,6 @@ def broken_function(aid: str) -> str:
     return functions[len(functions) // 2]
 
 
-def _write(nb, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-
-
-def _read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, fresh_release):
     subs = tmp_path_factory.mktemp("submitted")
@@ -74,19 +62,20 @@ def graded(tmp_path_factory, fresh_release):
         shutil.copytree(fresh_release / aid, subs / "blank" / aid)
         functions = set(solution_cells(SOURCE / aid / name))
         solved = functions - {broken_function(aid)}
-        _write(student_notebook(aid, solved, release=fresh_release), subs / "broken" / aid / name)
+        write_hand_in(subs, "broken", solved, aid, release=fresh_release)
     first = ASSIGNMENTS[0]
     (subs / "badjson" / first).mkdir(parents=True)
     (subs / "badjson" / first / f"{first}.ipynb").write_text('{"cells": [', encoding="utf-8")
-    _write(student_notebook(first, release=fresh_release), subs / "renamed" / first / "mine.ipynb")
+    renamed = write_hand_in(subs, "renamed", None, first, release=fresh_release)
+    renamed.rename(renamed.with_name("mine.ipynb"))
     (subs / "empty" / first).mkdir(parents=True)
 
     before = sorted(p.name for p in ROOT.iterdir())
     status = main(["grade", str(subs), "--out", str(out)])
     after = sorted(p.name for p in ROOT.iterdir())
-    grades = {(r["student_id"], r["assignment"]): r for r in _read_csv(out / "grades.csv")}
+    grades = {(r["student_id"], r["assignment"]): r for r in read_csv(out / "grades.csv")}
     cells = defaultdict(dict)
-    for r in _read_csv(out / "cell_grades.csv"):
+    for r in read_csv(out / "cell_grades.csv"):
         cells[(r["student_id"], r["assignment"])][r["grade_id"]] = r
     return {
         "status": status,
@@ -163,6 +152,6 @@ def test_bad_hand_ins_get_a_grade_and_a_reason(graded):
 
 
 def test_statistics_count_every_graded_cell(graded):
-    stats = _read_csv(graded["out"] / "exercise_stats.csv")
+    stats = read_csv(graded["out"] / "exercise_stats.csv")
     total = sum(len(c) for c in graded["cells"].values())
     assert sum(int(r["submissions"]) for r in stats) == total

@@ -16,16 +16,15 @@ Three hand-ins modelled on real students' answers:
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.cli import main
-from autograder.course import SOURCE, grade_cells
 from autograder.samples import student_notebook
+from tests.course_outputs import points as cell_points
+from tests.course_outputs import read_csv
 
 SQUEEZED_PROPAGATE = """\
 def propagate(w, b, X, Y):
@@ -55,6 +54,13 @@ def forward_propagation(X, parameters, activation="tanh"):
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 """
 
+#: Each student's hand-in: the release of an assignment with one function answered so.
+HAND_INS = {
+    "squeeze": ("02_logistic_regression", "propagate", SQUEEZED_PROPAGATE),
+    "indent": ("02_logistic_regression", "initialize_with_zeros", BADLY_INDENTED),
+    "tanh": ("03_shallow_network", "forward_propagation", TANH_ONLY_FORWARD),
+}
+
 
 def _answer(nb, function: str, source: str) -> None:
     """Put ``source`` in the solution cell of ``function``."""
@@ -66,42 +72,27 @@ def _answer(nb, function: str, source: str) -> None:
     raise AssertionError(f"no solution cell for {function}")
 
 
-def _read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, fresh_release):
     subs = tmp_path_factory.mktemp("submitted")
     out = tmp_path_factory.mktemp("graded")
-    nb = student_notebook("02_logistic_regression", release=fresh_release)
-    _answer(nb, "propagate", SQUEEZED_PROPAGATE)
-    (subs / "squeeze" / "02_logistic_regression").mkdir(parents=True)
-    nbformat.write(nb, subs / "squeeze" / "02_logistic_regression" / "02_logistic_regression.ipynb")
-    nb = student_notebook("02_logistic_regression", release=fresh_release)
-    _answer(nb, "initialize_with_zeros", BADLY_INDENTED)
-    (subs / "indent" / "02_logistic_regression").mkdir(parents=True)
-    nbformat.write(nb, subs / "indent" / "02_logistic_regression" / "02_logistic_regression.ipynb")
-    nb = student_notebook("03_shallow_network", release=fresh_release)
-    _answer(nb, "forward_propagation", TANH_ONLY_FORWARD)
-    (subs / "tanh" / "03_shallow_network").mkdir(parents=True)
-    nbformat.write(nb, subs / "tanh" / "03_shallow_network" / "03_shallow_network.ipynb")
+    for student, (aid, function, source) in HAND_INS.items():
+        nb = student_notebook(aid, release=fresh_release)
+        _answer(nb, function, source)
+        target = subs / student / aid / f"{aid}.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(nb, target)
 
     assert main(["grade", str(subs), "--out", str(out), "--workers", "2"]) == 0
     cells = defaultdict(dict)
-    for row in _read_csv(out / "cell_grades.csv"):
+    for row in read_csv(out / "cell_grades.csv"):
         cells[row["student_id"]][row["grade_id"]] = row
-    grades = {r["student_id"]: r for r in _read_csv(out / "grades.csv")}
+    grades = {r["student_id"]: r for r in read_csv(out / "grades.csv")}
     return {"out": out, "cells": cells, "grades": grades}
 
 
-def _points(aid: str) -> dict[str, float]:
-    return dict(grade_cells(SOURCE / aid / f"{aid}.ipynb"))
-
-
 def test_a_cost_from_np_squeeze_earns_full_marks(graded):
-    points = _points("02_logistic_regression")
+    points = cell_points("02_logistic_regression")
     for row in graded["cells"]["squeeze"].values():
         assert row["status"] == "passed", (row["grade_id"], row["message"])
     assert float(graded["grades"]["squeeze"]["score"]) == sum(points.values())
@@ -120,7 +111,7 @@ def test_an_indentation_error_is_reported_on_its_function(graded):
 
 
 def test_a_function_right_for_tanh_only_earns_the_tanh_share(graded):
-    points = _points("03_shallow_network")
+    points = cell_points("03_shallow_network")
     cells = graded["cells"]["tanh"]
     forward = cells["forward_propagation__hidden"]
     # 4 activations, one right: a quarter of the points.

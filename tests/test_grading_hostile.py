@@ -5,12 +5,10 @@ grader."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import shutil
 from collections import defaultdict
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -20,6 +18,7 @@ from autograder.cli import main
 from autograder.course import ROOT, SOURCE, grade_cells
 from autograder.samples import solution_cells, student_notebook
 from autograder.sandbox import sandbox_problem
+from tests.course_outputs import read_csv
 from utils import course
 
 pytestmark = [
@@ -255,11 +254,6 @@ EXPECTED = {
 }
 
 
-def _read(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def _checkout_fingerprint() -> str:
     digest = hashlib.sha256()
     for folder in ("source", "notebooks", "utils", "autograder"):
@@ -287,9 +281,9 @@ def batch(tmp_path_factory, fresh_release):
     before = _checkout_fingerprint()
     status = main(["grade", str(subs), "--out", str(out), "--cell-timeout", "8"])
     cells = defaultdict(dict)
-    for row in _read(out / "cell_grades.csv"):
+    for row in read_csv(out / "cell_grades.csv"):
         cells[row["student_id"]][row["grade_id"]] = row
-    grades = {row["student_id"]: row for row in _read(out / "grades.csv")}
+    grades = {row["student_id"]: row for row in read_csv(out / "grades.csv")}
     return {
         "status": status,
         "out": out,
@@ -375,7 +369,7 @@ def test_the_theft_works_where_the_files_are_within_reach(tmp_path, fresh_releas
     target.parent.mkdir(parents=True)
     nbformat.write(_steal_answers(student_notebook(AID, release=fresh_release), paths), target)
     assert main(["grade", str(subs), "--out", str(out), "--unsafe", "--workers", "1"]) == 0
-    (row,) = _read(out / "grades.csv")
+    (row,) = read_csv(out / "grades.csv")
     assert float(row["score"]) == FULL
 
 

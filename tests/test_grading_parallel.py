@@ -3,22 +3,15 @@ lost and nothing counted twice."""
 
 from __future__ import annotations
 
-import csv
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from autograder.course import ROOT, SOURCE
-from autograder.samples import solution_cells, student_notebook
 from autograder.sandbox import sandbox_problem
+from tests.course_outputs import AID, functions, read_csv, result_files, write_hand_in
+from tests.grader_process import kill_after, start_grader
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -28,25 +21,15 @@ pytestmark = [
 ]
 
 
-AID = "01_numpy_basics"
-
-
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory, fresh_release) -> Path:
     """Eight hand-ins of 01, each answering a different subset of the functions."""
     folder = tmp_path_factory.mktemp("parallel_in")
-    functions = list(solution_cells(SOURCE / AID / f"{AID}.ipynb"))
+    graded = functions()
     for k in range(8):
-        solved = [f for i, f in enumerate(functions) if (k >> (i % 3)) & 1 or i == k % 5]
-        target = folder / f"s{k}" / AID / f"{AID}.ipynb"
-        target.parent.mkdir(parents=True)
-        nbformat.write(student_notebook(AID, solved, release=fresh_release), target)
+        solved = [f for i, f in enumerate(graded) if (k >> (i % 3)) & 1 or i == k % 5]
+        write_hand_in(folder, f"s{k}", solved, release=fresh_release)
     return folder
-
-
-def _rows(out: Path) -> list[dict]:
-    with open(out / "cell_grades.csv", newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="module")
@@ -58,57 +41,31 @@ def sequential(submissions, tmp_path_factory) -> Path:
 
 def test_parallel_grades_equal_sequential_grades(submissions, sequential, tmp_path):
     assert main(["grade", str(submissions), "--out", str(tmp_path), "--workers", "2"]) == 0
-    parallel = _rows(tmp_path)
-    assert parallel == _rows(sequential)
+    parallel = read_csv(tmp_path / "cell_grades.csv")
+    assert parallel == read_csv(sequential / "cell_grades.csv")
     scores = {float(r["score"]) for r in parallel}
     assert len(scores) > 1  # the batch mixes right and wrong answers
 
 
 def test_a_second_run_regrades_nothing(submissions, sequential):
-    results = sorted((sequential / "nbgrader" / "results").rglob("*.json"))
+    results = result_files(sequential)
     stamps = [p.stat().st_mtime_ns for p in results]
     assert main(["grade", str(submissions), "--out", str(sequential)]) == 0
     assert [p.stat().st_mtime_ns for p in results] == stamps
 
 
 def test_killed_grader_resumes_without_loss_or_double_counting(submissions, sequential, tmp_path):
-    command = [
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        str(submissions),
-        "--out",
-        str(tmp_path),
-        "--workers",
-        "1",
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    results = tmp_path / "nbgrader" / "results"
-    deadline = time.monotonic() + 240
-    while len(list(results.rglob("*.json"))) < 3:
-        assert process.poll() is None, "the grader finished before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    finished_before = {p: p.stat().st_mtime_ns for p in results.rglob("*.json")}
+    kill_after(start_grader(submissions, tmp_path, "--workers", "1"), tmp_path, 3, seconds=240)
+    finished_before = {p: p.stat().st_mtime_ns for p in result_files(tmp_path)}
     assert 3 <= len(finished_before) < 8
 
     assert main(["grade", str(submissions), "--out", str(tmp_path), "--workers", "1"]) == 0
-    assert _rows(tmp_path) == _rows(sequential)
+    assert read_csv(tmp_path / "cell_grades.csv") == read_csv(sequential / "cell_grades.csv")
     for path, stamp in finished_before.items():
         assert path.stat().st_mtime_ns == stamp, f"{path.name} was graded twice"
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
         submitted = gb.assignment_submissions(AID)
         assert sorted(s.student.id for s in submitted) == [f"s{k}" for k in range(8)]
         totals = {s.student.id: s.score for s in submitted}
-    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            assert totals[row["student_id"]] == float(row["score"])
+    for row in read_csv(tmp_path / "grades.csv"):
+        assert totals[row["student_id"]] == float(row["score"])

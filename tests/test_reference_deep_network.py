@@ -41,6 +41,16 @@ def random_network(seed, activation="relu", dims=None, m=None):
     return dims, X_, Y_, parameters, AL, caches
 
 
+def random_layer(rng, n_prev, n, m):
+    """``A_prev`` (n_prev, m), ``W`` (n, n_prev), ``b`` (n, 1) and a gradient (n, m), normal."""
+    return (
+        rng.normal(size=(n_prev, m)),
+        rng.normal(size=(n, n_prev)),
+        rng.normal(size=(n, 1)),
+        rng.normal(size=(n, m)),
+    )
+
+
 def stable_cost(ZL, Y):
     """Cross-entropy from ZL: mean(Y log(1 + e^-ZL) + (1 - Y) log(1 + e^ZL))."""
     return float(np.mean(Y * np.logaddexp(0, -ZL) + (1 - Y) * np.logaddexp(0, ZL)))
@@ -241,12 +251,7 @@ def test_cost_matches_stable_form(seed):
 def test_linear_backward_numerically(seed):
     rng = np.random.default_rng(seed)
     n_prev, n, m = 4, 3, 5
-    A_prev, W, b = (
-        rng.normal(size=(n_prev, m)),
-        rng.normal(size=(n, n_prev)),
-        rng.normal(size=(n, 1)),
-    )
-    dZ = rng.normal(size=(n, m))
+    A_prev, W, b, dZ = random_layer(rng, n_prev, n, m)
     dA_prev, dW, db = ref.linear_backward(dZ, (A_prev, W, b))
     # dZ holds m * dJ/dZ: J = (1/m) sum(dZ * Z) has dJ/dW = dW, dJ/db = db, m dJ/dA_prev = dA_prev.
     np.testing.assert_allclose(
@@ -265,12 +270,7 @@ def test_linear_backward_numerically(seed):
 def test_linear_activation_backward_numerically(activation):
     rng = np.random.default_rng(11)
     n_prev, n, m = 3, 4, 6
-    A_prev, W, b = (
-        rng.normal(size=(n_prev, m)),
-        rng.normal(size=(n, n_prev)),
-        rng.normal(size=(n, 1)),
-    )
-    dA = rng.normal(size=(n, m))
+    A_prev, W, b, dA = random_layer(rng, n_prev, n, m)
     _, cache = ref.linear_activation_forward(A_prev, W, b, activation)
     assert np.min(np.abs(cache[1])) > 1e-3
     dA_prev, dW, db = ref.linear_activation_backward(dA, cache, activation)

@@ -71,10 +71,12 @@ class BoundaryPlot:
     accuracy: float
 
 
-def _new_axes(ax, figsize=(5.0, 4.0)):
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=figsize)
+def _new_axes(ax, figsize=(5.0, 4.0), title: str | None = None):
+    """``ax``, or the axes of a new figure of ``figsize`` if None; titled ``title`` if given."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    if title:
+        ax.set_title(title)
     return ax
 
 
@@ -110,7 +112,7 @@ def plot_data(X, Y, ax=None, title: str | None = None, size: float = 12.0):
     """
     X = np.asarray(X, dtype=float)
     labels = np.asarray(Y).reshape(-1)
-    ax = _new_axes(ax)
+    ax = _new_axes(ax, title=title)
     for label, colour in enumerate(CLASS_COLOURS):
         chosen = labels == label
         ax.scatter(
@@ -124,8 +126,6 @@ def plot_data(X, Y, ax=None, title: str | None = None, size: float = 12.0):
         )
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    if title:
-        ax.set_title(title)
     return ax
 
 
@@ -307,7 +307,7 @@ def plot_costs(
     ax : matplotlib.axes.Axes
     """
     runs = dict(costs) if isinstance(costs, Mapping) else {None: costs}
-    ax = _new_axes(ax, figsize=(6.0, 3.5))
+    ax = _new_axes(ax, figsize=(6.0, 3.5), title=title)
     for label, values in runs.items():
         values = np.asarray(values, dtype=float).reshape(-1)
         ax.plot(np.arange(len(values)) * every, values, label=label)
@@ -317,8 +317,6 @@ def plot_costs(
         ax.set_yscale("log")
     if len(runs) > 1 or None not in runs:
         ax.legend()
-    if title:
-        ax.set_title(title)
     return ax
 
 
@@ -397,7 +395,7 @@ def plot_network(layer_dims: Sequence[int], ax=None, title: str | None = None):
     dims = [int(n) for n in layer_dims]
     if len(dims) < 2 or min(dims) < 1:
         raise ValueError(f"layer_dims should be [n_x, n[1], ..., n[L]], all >= 1; got {dims}")
-    ax = _new_axes(ax, figsize=(1.6 * len(dims) + 1.0, 3.5))
+    ax = _new_axes(ax, figsize=(1.6 * len(dims) + 1.0, 3.5), title=title)
     tallest = max(dims)
     # The units of a layer one apart, centred on 0: every layer is centred on the tallest.
     heights = [np.linspace(-(n - 1) / 2, (n - 1) / 2, n) for n in dims]
@@ -428,8 +426,6 @@ def plot_network(layer_dims: Sequence[int], ax=None, title: str | None = None):
     ax.set_xlim(-0.5, len(dims) - 0.5)
     ax.set_ylim(bottom - 1.1, (tallest - 1) / 2 + 0.5)
     ax.axis("off")
-    if title:
-        ax.set_title(title)
     return ax, lines
 
 
@@ -456,7 +452,7 @@ def plot_accuracy_vs_data(measurement: Mapping, ax=None, title: str | None = Non
         The legend's label of each model to its mean test accuracy at each size.
     """
     sizes = np.asarray(measurement["sizes"], dtype=float)
-    ax = _new_axes(ax, figsize=(7.0, 4.0))
+    ax = _new_axes(ax, figsize=(7.0, 4.0), title=title)
     means = {}
     for model in measurement["models"]:
         accuracy = np.asarray(model["test_accuracy"], dtype=float)  # (sizes, seeds)
@@ -476,6 +472,4 @@ def plot_accuracy_vs_data(measurement: Mapping, ax=None, title: str | None = Non
     ax.set_xlabel("training examples m (log scale)")
     ax.set_ylabel("test accuracy")
     ax.legend(fontsize=8, loc="lower right")
-    if title:
-        ax.set_title(title)
     return ax, means

@@ -35,41 +35,52 @@ def _judge_close(case: Case, run: checks.Call, var: str, value, expected, **kwar
     )
 
 
-def _judge_linear_cache(case: Case, run: checks.Call, var: str, linear_cache, A_prev, W, b):
-    """``linear_cache`` must be the tuple ``(A_prev, W, b)``."""
-    name = run.func_name
-    checks.expect_type(name, var, linear_cache, tuple)
+def _judge_items(case: Case, run: checks.Call, var: str, value, items: tuple) -> None:
+    """``value`` must be a tuple of as many items as ``items`` names."""
+    checks.expect_type(run.func_name, var, value, tuple)
     checks.expect_equal(
-        name,
-        f"the number of items in {var} (A_prev, W, b)",
-        len(linear_cache),
-        3,
+        run.func_name,
+        f"the number of items in {var} ({', '.join(items)})",
+        len(value),
+        len(items),
         where=case.where,
         show_values=False,
     )
-    for item, value, expected in zip(
-        ("A_prev", "W", "b"), linear_cache, (A_prev, W, b), strict=True
-    ):
-        checks.expect_shape(name, f"{var}[{item}]", value, expected.shape)
-        _judge_close(case, run, f"{var}[{item}]", value, expected)
+
+
+def _judge_linear_cache(case: Case, run: checks.Call, var: str, linear_cache, expected) -> None:
+    """``linear_cache`` must be the tuple ``(A_prev, W, b)`` like the reference's ``expected``."""
+    name = run.func_name
+    _judge_items(case, run, var, linear_cache, ("A_prev", "W", "b"))
+    for item, value, exp in zip(("A_prev", "W", "b"), linear_cache, expected, strict=True):
+        checks.expect_shape(name, f"{var}[{item}]", value, exp.shape)
+        _judge_close(case, run, f"{var}[{item}]", value, exp)
 
 
 def _judge_cache(case: Case, run: checks.Call, var: str, cache, expected_cache) -> None:
     """``cache`` must be ``(linear_cache, Z)`` like the reference's."""
     name = run.func_name
-    checks.expect_type(name, var, cache, tuple)
-    checks.expect_equal(
-        name,
-        f"the number of items in {var} (linear_cache, Z)",
-        len(cache),
-        2,
-        where=case.where,
-        show_values=False,
-    )
-    (A_prev, W, b), Z = expected_cache
+    _judge_items(case, run, var, cache, ("linear_cache", "Z"))
+    linear_cache, Z = expected_cache
     checks.expect_shape(name, f"{var}[Z]", cache[1], Z.shape)
     _judge_close(case, run, f"{var}[Z]", cache[1], Z)
-    _judge_linear_cache(case, run, f"{var}[linear_cache]", cache[0], A_prev, W, b)
+    _judge_linear_cache(case, run, f"{var}[linear_cache]", cache[0], linear_cache)
+
+
+def _forward_judge(reference, output: str, cache_name: str, judge_cache):
+    """A judge of the tuple ``(output, cache)`` against ``reference(*case.args)``: the output's
+    shape, inputs unchanged, the output's values, then the cache (``judge_cache``)."""
+
+    def judge(case: Case, run: checks.Call) -> None:
+        name = run.func_name
+        expected, expected_cache = reference(*case.args)
+        value, cache = checks.expect_tuple(name, run.output, (output, cache_name))
+        checks.expect_shape(name, output, value, expected.shape)
+        checks.expect_unchanged(run)
+        _judge_close(case, run, output, value, expected)
+        judge_cache(case, run, cache_name, cache, expected_cache)
+
+    return judge
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,17 +201,11 @@ def _linear_forward_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def _judge_linear_forward(case: Case, run: checks.Call) -> None:
-    name = run.func_name
-    Z_ref, cache_ref = ref.linear_forward(*case.args)
-    Z, linear_cache = checks.expect_tuple(name, run.output, ("Z", "linear_cache"))
-    checks.expect_shape(name, "Z", Z, Z_ref.shape)
-    checks.expect_unchanged(run)
-    _judge_close(case, run, "Z", Z, Z_ref)
-    _judge_linear_cache(case, run, "linear_cache", linear_cache, *cache_ref)
-
-
-linear_forward = HiddenCheck("linear_forward", _linear_forward_cases, _judge_linear_forward)
+linear_forward = HiddenCheck(
+    "linear_forward",
+    _linear_forward_cases,
+    _forward_judge(ref.linear_forward, "Z", "linear_cache", _judge_linear_cache),
+)
 
 
 def _activation_forward_cases(rng: np.random.Generator) -> list[Case]:
@@ -212,18 +217,10 @@ def _activation_forward_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def _judge_activation_forward(case: Case, run: checks.Call) -> None:
-    name = run.func_name
-    A_ref, cache_ref = ref.linear_activation_forward(*case.args)
-    A, cache = checks.expect_tuple(name, run.output, ("A", "cache"))
-    checks.expect_shape(name, "A", A, A_ref.shape)
-    checks.expect_unchanged(run)
-    _judge_close(case, run, "A", A, A_ref)
-    _judge_cache(case, run, "cache", cache, cache_ref)
-
-
 linear_activation_forward = HiddenCheck(
-    "linear_activation_forward", _activation_forward_cases, _judge_activation_forward
+    "linear_activation_forward",
+    _activation_forward_cases,
+    _forward_judge(ref.linear_activation_forward, "A", "cache", _judge_cache),
 )
 
 
@@ -345,17 +342,23 @@ compute_cost = HiddenCheck("compute_cost", _cost_cases, _judge_cost)
 # ---------------------------------------------------------------------------------------------
 # linear_backward, linear_activation_backward
 # ---------------------------------------------------------------------------------------------
-def _judge_gradients(case: Case, run: checks.Call, expected: tuple) -> None:
-    """Tuple (dA_prev, dW, db), every shape, inputs unchanged, then dW, db, dA_prev."""
-    name = run.func_name
-    got = checks.expect_tuple(name, run.output, ("dA_prev", "dW", "db"))
-    for var, value, exp in zip(("dA_prev", "dW", "db"), got, expected, strict=True):
-        hint = "np.sum(dZ, axis=1) without keepdims=True" if var == "db" else ""
-        checks.expect_shape(name, var, value, exp.shape, rank1_hint=hint)
-    checks.expect_unchanged(run)
-    for index in (1, 2, 0):
-        var = ("dA_prev", "dW", "db")[index]
-        _judge_close(case, run, var, got[index], expected[index])
+def _gradients_judge(reference):
+    """A judge of the tuple (dA_prev, dW, db) against ``reference(*case.args)``: every shape,
+    inputs unchanged, then dW, db, dA_prev."""
+
+    def judge(case: Case, run: checks.Call) -> None:
+        name = run.func_name
+        expected = reference(*case.args)
+        got = checks.expect_tuple(name, run.output, ("dA_prev", "dW", "db"))
+        for var, value, exp in zip(("dA_prev", "dW", "db"), got, expected, strict=True):
+            hint = "np.sum(dZ, axis=1) without keepdims=True" if var == "db" else ""
+            checks.expect_shape(name, var, value, exp.shape, rank1_hint=hint)
+        checks.expect_unchanged(run)
+        for index in (1, 2, 0):
+            var = ("dA_prev", "dW", "db")[index]
+            _judge_close(case, run, var, got[index], expected[index])
+
+    return judge
 
 
 def _linear_backward_cases(rng: np.random.Generator) -> list[Case]:
@@ -368,9 +371,7 @@ def _linear_backward_cases(rng: np.random.Generator) -> list[Case]:
 
 
 linear_backward = HiddenCheck(
-    "linear_backward",
-    _linear_backward_cases,
-    lambda case, run: _judge_gradients(case, run, ref.linear_backward(*case.args)),
+    "linear_backward", _linear_backward_cases, _gradients_judge(ref.linear_backward)
 )
 
 
@@ -390,7 +391,7 @@ def _activation_backward_cases(rng: np.random.Generator) -> list[Case]:
 linear_activation_backward = HiddenCheck(
     "linear_activation_backward",
     _activation_backward_cases,
-    lambda case, run: _judge_gradients(case, run, ref.linear_activation_backward(*case.args)),
+    _gradients_judge(ref.linear_activation_backward),
 )
 
 

@@ -28,7 +28,15 @@ import numpy as np
 from autograder.transfer import Seed, materialise
 from utils import checks
 
-__all__ = ["Case", "HiddenCheck", "Seed", "case_family", "hidden_rng", "shape_text"]
+__all__ = [
+    "Case",
+    "HiddenCheck",
+    "Seed",
+    "case_family",
+    "hidden_rng",
+    "judge_like_reference",
+    "shape_text",
+]
 
 #: Environment variable the grader sets so that a rerun draws the same hidden inputs.
 SEED_VARIABLE = "AUTOGRADER_SEED"
@@ -110,6 +118,49 @@ def hidden_rng(name: str, seed: int | None = None) -> np.random.Generator:
 def shape_text(*shape: int) -> str:
     """``shape_text(7, 23)`` is ``"7x23"``: how messages name the size of an input."""
     return "x".join(str(s) for s in shape)
+
+
+def judge_like_reference(
+    var: str,
+    reference: Callable,
+    mistakes: Callable[..., dict] | None = None,
+) -> Callable[[Case, checks.Call], None]:
+    """A judge for a function that returns one array (or one scalar) computed from its inputs.
+
+    The student's output must have the shape of ``reference(*case.args)`` (be a real scalar
+    where that is a scalar), leave the inputs unchanged, then have its values.
+
+    Parameters
+    ----------
+    var : str
+        The output's name in messages.
+    reference : callable
+        The reference function, called with the case's arguments.
+    mistakes : callable, optional
+        ``mistakes(func_name, *case.args)``: known mistakes and the values each gives on these
+        inputs, named in the message (never shown).
+    """
+
+    def judge(case: Case, run: checks.Call) -> None:
+        name = run.func_name
+        expected = reference(*case.args)
+        if np.ndim(expected) == 0:
+            value = checks.expect_scalar(name, var, run.output)
+        else:
+            checks.expect_shape(name, var, run.output, np.shape(expected))
+            value = run.output
+        checks.expect_unchanged(run)
+        checks.expect_close(
+            name,
+            var,
+            value,
+            expected,
+            mistakes=mistakes(name, *case.args) if mistakes else None,
+            where=case.where,
+            show_values=False,
+        )
+
+    return judge
 
 
 class HiddenCheck:

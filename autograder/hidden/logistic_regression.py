@@ -11,7 +11,12 @@ import numpy as np
 from autograder.hidden.framework import Case, HiddenCheck
 from autograder.reference import logistic_regression as ref
 from utils import checks
-from utils.visible_checks.logistic_regression import COST_HINT, ELEMENTWISE
+from utils.visible_checks.logistic_regression import (
+    ELEMENTWISE,
+    expect_model_output,
+    expect_optimize_output,
+    expect_propagate_output,
+)
 
 #: Relative tolerance for values that come out of many steps of gradient descent.
 TRAINING_RTOL = 1e-5
@@ -19,11 +24,6 @@ TRAINING_RTOL = 1e-5
 #: (the reference gets 100 % there, see tests/test_checks_logistic_regression.py).
 MIN_TEST_ACCURACY = 0.9
 RANK1_UPDATE = "a rank-1 w or dw (broadcast to (n_x, n_x) in w - learning_rate * dw)"
-
-
-def _n_costs(num_iterations: int) -> int:
-    """How many costs a run records: one at each of iterations 0, 100, 200, ..."""
-    return (num_iterations + 99) // 100
 
 
 def _labels(rng: np.random.Generator, m: int) -> np.ndarray:
@@ -92,21 +92,11 @@ def _judge_propagate(case: Case, run: checks.Call) -> None:
     n_x, m = X.shape
     name = run.func_name
     expected, expected_cost = ref.propagate(w, b, X, Y)
-    grads, cost = checks.expect_tuple(name, run.output, ("grads", "cost"))
-    checks.expect_keys(name, "grads", grads, ("dw", "db"))
-    checks.expect_shape_with_mistakes(
-        name,
-        "dw",
-        grads["dw"],
-        (n_x, 1),
-        mistakes={ELEMENTWISE: (n_x, m)},
-        rank1_hint="a sum without keepdims=True",
+    dw, db, cost = expect_propagate_output(
+        name, run, n_x, m, elementwise=ELEMENTWISE, rank1_hint="a sum without keepdims=True"
     )
-    db = checks.expect_scalar(name, "db", grads["db"])
-    cost = checks.expect_scalar(name, "cost", cost)
-    checks.expect_unchanged(run)
     for var, got, want in (
-        ("dw", grads["dw"], expected["dw"]),
+        ("dw", dw, expected["dw"]),
         ("db", db, expected["db"]),
         ("cost", cost, expected_cost),
     ):
@@ -160,29 +150,18 @@ def _judge_optimize(case: Case, run: checks.Call) -> None:
     name = run.func_name
     num_iterations = case.kwargs["num_iterations"]
     ref_params, ref_grads, ref_costs = ref.optimize(w, b, X, Y, **case.kwargs)
-    params, grads, costs = checks.expect_tuple(name, run.output, ("params", "grads", "costs"))
-    checks.expect_keys(name, "params", params, ("w", "b"))
-    checks.expect_keys(name, "grads", grads, ("dw", "db"))
-    checks.expect_length(
-        name, "costs", costs, _n_costs(num_iterations), hint=COST_HINT, where=case.where
+    got = expect_optimize_output(
+        name, run, n_x, num_iterations, where=case.where, rank1_update=RANK1_UPDATE
     )
-    checks.expect_shape_with_mistakes(
-        name, 'params["w"]', params["w"], (n_x, 1), mistakes={RANK1_UPDATE: (n_x, n_x)}
-    )
-    checks.expect_shape(name, 'grads["dw"]', grads["dw"], (n_x, 1))
-    got_b = checks.expect_scalar(name, 'params["b"]', params["b"])
-    got_db = checks.expect_scalar(name, 'grads["db"]', grads["db"])
-    got_costs = [checks.expect_scalar(name, f"costs[{i}]", c) for i, c in enumerate(costs)]
-    checks.expect_unchanged(run)
-    for var, got, want in (
-        ("costs", got_costs, ref_costs),
-        ('params["w"]', params["w"], ref_params["w"]),
-        ('params["b"]', got_b, ref_params["b"]),
-        ('grads["dw"]', grads["dw"], ref_grads["dw"]),
-        ('grads["db"]', got_db, ref_grads["db"]),
+    for var, value, want in (
+        ("costs", got["costs"], ref_costs),
+        ('params["w"]', got["w"], ref_params["w"]),
+        ('params["b"]', got["b"], ref_params["b"]),
+        ('grads["dw"]', got["dw"], ref_grads["dw"]),
+        ('grads["db"]', got["db"], ref_grads["db"]),
     ):
         checks.expect_close(
-            name, var, got, want, rtol=TRAINING_RTOL, where=case.where, show_values=False
+            name, var, value, want, rtol=TRAINING_RTOL, where=case.where, show_values=False
         )
 
 
@@ -244,17 +223,6 @@ predict = HiddenCheck("predict", _predict_cases, _judge_predict)
 # --------------------------------------------------------------------------------------------
 # model
 # --------------------------------------------------------------------------------------------
-MODEL_KEYS = (
-    "costs",
-    "Y_prediction_test",
-    "Y_prediction_train",
-    "w",
-    "b",
-    "learning_rate",
-    "num_iterations",
-)
-
-
 def _separable_task(rng: np.random.Generator, n_x: int, m: int, direction: np.ndarray):
     """Gaussian points labelled by the side of a plane, pushed 1.5 away from it."""
     X = rng.normal(size=(n_x, m))
@@ -292,30 +260,16 @@ def _judge_model(case: Case, run: checks.Call) -> None:
     name = run.func_name
     expected = ref.model(*case.args, **case.kwargs)
     d = run.output
-    checks.expect_keys(name, "d", d, MODEL_KEYS)
-    checks.expect_length(
+    got = expect_model_output(
         name,
-        'd["costs"]',
-        d["costs"],
-        _n_costs(case.kwargs["num_iterations"]),
-        hint=COST_HINT,
+        run,
+        n_x,
+        X_train.shape[1],
+        X_test.shape[1],
+        case.kwargs["num_iterations"],
         where=case.where,
+        rank1_update=RANK1_UPDATE,
     )
-    checks.expect_shape_with_mistakes(
-        name, 'd["w"]', d["w"], (n_x, 1), mistakes={RANK1_UPDATE: (n_x, n_x)}
-    )
-    for key, X in (("Y_prediction_train", X_train), ("Y_prediction_test", X_test)):
-        checks.expect_shape(name, f'd["{key}"]', d[key], (1, X.shape[1]))
-    got = {
-        "b": checks.expect_scalar(name, 'd["b"]', d["b"]),
-        "learning_rate": checks.expect_scalar(name, 'd["learning_rate"]', d["learning_rate"]),
-        "num_iterations": checks.expect_scalar(name, 'd["num_iterations"]', d["num_iterations"]),
-        "costs": [checks.expect_scalar(name, f"costs[{i}]", c) for i, c in enumerate(d["costs"])],
-        "w": d["w"],
-    }
-    for key in ("Y_prediction_train", "Y_prediction_test"):
-        checks.expect_binary(name, f'd["{key}"]', d[key])
-    checks.expect_unchanged(run)
     for key in ("num_iterations", "learning_rate"):
         checks.expect_close(
             name, f'd["{key}"]', got[key], case.kwargs[key], where=case.where, show_values=False

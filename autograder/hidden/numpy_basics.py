@@ -4,28 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.hidden.framework import Case, HiddenCheck, shape_text
+from autograder.hidden.framework import Case, HiddenCheck, judge_like_reference, shape_text
 from autograder.reference import numpy_basics as ref
-from utils import checks
-
-
-def _judge_same_shape_values(var: str, reference):
-    """A judge for functions whose output has the input's shape: shape, unchanged, values."""
-
-    def judge(case: Case, run: checks.Call) -> None:
-        (x,) = case.args
-        expected = reference(x)
-        if np.ndim(x) == 0:
-            value = checks.expect_scalar(run.func_name, var, run.output)
-        else:
-            checks.expect_shape(run.func_name, var, run.output, x.shape)
-            value = run.output
-        checks.expect_unchanged(run)
-        checks.expect_close(
-            run.func_name, var, value, expected, where=case.where, show_values=False
-        )
-
-    return judge
 
 
 def _elementwise_cases(rng: np.random.Generator) -> list[Case]:
@@ -44,9 +24,9 @@ def _elementwise_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-sigmoid = HiddenCheck("sigmoid", _elementwise_cases, _judge_same_shape_values("s", ref.sigmoid))
+sigmoid = HiddenCheck("sigmoid", _elementwise_cases, judge_like_reference("s", ref.sigmoid))
 sigmoid_derivative = HiddenCheck(
-    "sigmoid_derivative", _elementwise_cases, _judge_same_shape_values("ds", ref.sigmoid_derivative)
+    "sigmoid_derivative", _elementwise_cases, judge_like_reference("ds", ref.sigmoid_derivative)
 )
 
 
@@ -64,17 +44,9 @@ def _flatten_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _judge_flatten(case: Case, run: checks.Call) -> None:
-    (images,) = case.args
-    expected = ref.flatten_images(images)
-    checks.expect_shape(run.func_name, "X", run.output, expected.shape)
-    checks.expect_unchanged(run)
-    checks.expect_close(
-        run.func_name, "X", run.output, expected, where=case.where, show_values=False
-    )
-
-
-flatten_images = HiddenCheck("flatten_images", _flatten_cases, _judge_flatten)
+flatten_images = HiddenCheck(
+    "flatten_images", _flatten_cases, judge_like_reference("X", ref.flatten_images)
+)
 
 
 def _matrix_cases(rng: np.random.Generator) -> list[Case]:
@@ -103,27 +75,13 @@ def _matrix_mistakes(name: str, x: np.ndarray) -> dict:
     }
 
 
-def _judge_matrix(var: str, reference):
-    def judge(case: Case, run: checks.Call) -> None:
-        (x,) = case.args
-        checks.expect_shape(run.func_name, var, run.output, x.shape)
-        checks.expect_unchanged(run)
-        checks.expect_close(
-            run.func_name,
-            var,
-            run.output,
-            reference(x),
-            mistakes=_matrix_mistakes(run.func_name, x),
-            where=case.where,
-            show_values=False,
-        )
-
-    return judge
-
-
 normalize_rows = HiddenCheck(
-    "normalize_rows", _matrix_cases, _judge_matrix("x_normalized", ref.normalize_rows)
+    "normalize_rows",
+    _matrix_cases,
+    judge_like_reference("x_normalized", ref.normalize_rows, _matrix_mistakes),
 )
 column_percentages = HiddenCheck(
-    "column_percentages", _matrix_cases, _judge_matrix("P", ref.column_percentages)
+    "column_percentages",
+    _matrix_cases,
+    judge_like_reference("P", ref.column_percentages, _matrix_mistakes),
 )

@@ -220,6 +220,18 @@ def drop_privileges() -> None:
 # ------------------------------------------------------------------------------------------
 # The system-call filter
 # ------------------------------------------------------------------------------------------
+#: Blocked system calls of Linux 5.1 and later: from 424 on, every architecture numbers them alike.
+_SAME_NUMBER_EVERYWHERE = {
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsmount": 432,
+    "fspick": 433,
+    "mount_setattr": 442,
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+}
 #: Per architecture: audit arch number, then the system calls student code may not make.
 #: Tracing another process or reading its memory, making or joining namespaces, mounting,
 #: the kernel keyrings (which outlive processes), eBPF, perf, io_uring (which bypasses this
@@ -247,15 +259,7 @@ _BLOCKED = {
             "init_module": 175,
             "finit_module": 313,
             "delete_module": 176,
-            "open_tree": 428,
-            "move_mount": 429,
-            "fsopen": 430,
-            "fsmount": 432,
-            "fspick": 433,
-            "mount_setattr": 442,
-            "io_uring_setup": 425,
-            "io_uring_enter": 426,
-            "io_uring_register": 427,
+            **_SAME_NUMBER_EVERYWHERE,
         },
         {"clone": 56, "clone3": 435},
     ),
@@ -281,15 +285,7 @@ _BLOCKED = {
             "init_module": 105,
             "finit_module": 273,
             "delete_module": 106,
-            "open_tree": 428,
-            "move_mount": 429,
-            "fsopen": 430,
-            "fsmount": 432,
-            "fspick": 433,
-            "mount_setattr": 442,
-            "io_uring_setup": 425,
-            "io_uring_enter": 426,
-            "io_uring_register": 427,
+            **_SAME_NUMBER_EVERYWHERE,
         },
         {"clone": 220, "clone3": 435},
     ),

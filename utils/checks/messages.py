@@ -7,6 +7,7 @@ message alone, and :func:`show_full_tracebacks` brings the whole traceback back.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,24 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return f"a dict with keys {sorted(map(str, value))}"
     return f"a {type(value).__name__}"
+
+
+def where_text(where: str) -> str:
+    """Where the inputs come from, as the end of a sentence: ``" on a random 7x23 input"``, or
+    nothing when ``where`` is empty."""
+    return f" {where}" if where else ""
+
+
+def hint_sentence(hint: str) -> str:
+    """A hint as a sentence of its own after a message (capitalised, with its full stop), or
+    nothing when ``hint`` is empty."""
+    return f" {hint[0].upper()}{hint[1:]}." if hint else ""
+
+
+def mistakes_line(mistakes: Sequence[str]) -> str:
+    """The line that names the known mistakes giving the values a student's function gave, or
+    nothing when there are none."""
+    return f"\n  This is what {' or '.join(mistakes)} gives." if mistakes else ""
 
 
 def all_passed(func_name: str) -> None:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from utils.checks.messages import CheckFailure
+from utils.checks.messages import CheckFailure, where_text
 
 
 def _library_roots() -> tuple[str, ...]:
@@ -134,7 +134,7 @@ def failure_for(
     """
     detail = dict(detail or {})
     line = str(detail.get("line") or "")
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     if error_type == "NotImplementedError":
         if detail.get("stub", True):
             return CheckFailure(

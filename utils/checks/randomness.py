@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from utils.checks.calls import Call
-from utils.checks.messages import CheckFailure
+from utils.checks.messages import CheckFailure, mistakes_line, where_text
 from utils.checks.values import is_close
 
 #: How a message names a function that does not take its random numbers from ``rng``.
@@ -35,7 +35,7 @@ def expect_own_rng(run: Call, *, where: str = "") -> None:
     """
     if not run.global_random:
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     raise CheckFailure(
         f"{run.func_name} {GLOBAL_RANDOM}{suffix}. It changed NumPy's global random state "
         f"(np.random.seed, np.random.randn, ...): take every random number from the `rng` "
@@ -68,7 +68,7 @@ def expect_seed_matters(
     """
     if not is_close(first, other, rtol=1e-12, atol=0.0):
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     raise CheckFailure(
         f"{func_name}: generators of two different seeds gave the same `{var}`{suffix}, so "
         f"the numbers do not come from `rng`: the function {GLOBAL_RANDOM} (the `rng` "
@@ -102,7 +102,7 @@ def expect_reproducible(
     """
     if is_close(first, second, rtol=1e-12, atol=0.0):
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     raise CheckFailure(
         f"{func_name}: two calls with `rng` generators of the same seed returned different "
         f"`{var}`{suffix}. Draw every random number from the `rng` argument (pass it on to "
@@ -151,7 +151,7 @@ def expect_std(
     got = float(np.std(values))
     if np.isfinite(got) and abs(got - expected_std) <= rtol * abs(expected_std):
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     message = f"{func_name}: the entries of `{var}` have the wrong spread{suffix}"
     if show_values:
         message += f": standard deviation {got:.4g}, expected about {expected_std:.4g}."
@@ -159,10 +159,8 @@ def expect_std(
         message += "."
     if got == 0:
         message += " They are all equal (zero initialisation?): draw them at random."
-    for mistake, wrong in (mistakes or {}).items():
-        if abs(got - wrong) <= rtol * abs(wrong):
-            message += f"\n  This is what {mistake} gives."
-            break
+    matching = [m for m, wrong in (mistakes or {}).items() if abs(got - wrong) <= rtol * abs(wrong)]
+    message += mistakes_line(matching[:1])
     raise CheckFailure(message)
 
 
@@ -188,7 +186,7 @@ def expect_distinct_rows(func_name: str, var: str, W: np.ndarray, *, where: str 
     if np.all(counts == 1):
         return
     row = int(first[np.argmax(counts > 1)])
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     raise CheckFailure(
         f"{func_name}: rows of `{var}` are identical (row {row} appears "
         f"{int(counts.max())} times){suffix}. Units with equal weights compute the same thing "

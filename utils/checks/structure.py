@@ -7,7 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from utils.checks.messages import CheckFailure, describe
+from utils.checks.messages import (
+    CheckFailure,
+    describe,
+    hint_sentence,
+    mistakes_line,
+    where_text,
+)
 from utils.checks.values import same
 
 
@@ -112,7 +118,7 @@ def expect_length(
     where : str, optional
         Where the inputs come from, for messages.
     """
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     if isinstance(value, np.ndarray) and value.ndim == 1:
         got = value.shape[0]
     elif isinstance(value, list | tuple):
@@ -124,10 +130,10 @@ def expect_length(
         )
     if got != length:
         entries = "entry" if length == 1 else "entries"
-        message = f"{func_name}: `{var}` should have {length} {entries}{suffix}, got {got}."
-        if hint:
-            message += f" {hint[0].upper()}{hint[1:]}."
-        raise CheckFailure(message)
+        raise CheckFailure(
+            f"{func_name}: `{var}` should have {length} {entries}{suffix}, got {got}."
+            + hint_sentence(hint)
+        )
 
 
 def expect_equal(
@@ -166,14 +172,12 @@ def expect_equal(
 
     if same_kind(value, expected):
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     message = f"{func_name}: `{var}` is wrong{suffix}."
     if show_values:
         message += f"\n  expected: {expected!r}\n  got:      {value!r}"
     else:
         message += f" Got {describe(value)}."
-    for mistake, wrong in (mistakes or {}).items():
-        if same_kind(value, wrong):
-            message += f"\n  This is what {mistake} gives."
-            break
+    matching = [mistake for mistake, wrong in (mistakes or {}).items() if same_kind(value, wrong)]
+    message += mistakes_line(matching[:1])
     raise CheckFailure(message)

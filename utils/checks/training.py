@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from utils.checks.messages import CheckFailure
+from utils.checks.messages import CheckFailure, hint_sentence, where_text
 
 
 def expect_decrease(
@@ -41,7 +41,7 @@ def expect_decrease(
     values = [float(np.asarray(v)) for v in values]
     if len(values) < 2 or values[-1] < values[0]:
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     change = "stayed the same" if values[-1] == values[0] else "went up"
     message = (
         f"{func_name}: `{var}` should go down during training{suffix}, but it {change}: "
@@ -82,8 +82,8 @@ def expect_at_least(
     got = float(np.asarray(value))
     if np.isfinite(got) and got >= minimum:
         return
-    suffix = f" {where}" if where else ""
-    message = f"{func_name}: `{var}` is {got:.4g}{suffix}; it should be at least {minimum:.4g}."
-    if hint:
-        message += f" {hint[0].upper()}{hint[1:]}."
-    raise CheckFailure(message)
+    suffix = where_text(where)
+    raise CheckFailure(
+        f"{func_name}: `{var}` is {got:.4g}{suffix}; it should be at least {minimum:.4g}."
+        + hint_sentence(hint)
+    )

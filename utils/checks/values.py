@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from utils.checks.messages import CheckFailure
+from utils.checks.messages import CheckFailure, mistakes_line, where_text
 
 #: Relative tolerance for exact computations (the specification's 1e-6).
 RTOL = 1e-6
@@ -112,7 +112,7 @@ def expect_close(
     """
     if is_close(value, expected, rtol=rtol, atol=atol):
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     err = max_relative_error(value, expected, atol=atol)
     message = f"{func_name}: `{var}` has wrong values{suffix}, max relative error {err:.2g}."
     if show_values:
@@ -124,8 +124,7 @@ def expect_close(
         for mistake, wrong in (mistakes or {}).items()
         if is_close(value, wrong, rtol=max(rtol, 1e-6), atol=atol)
     ]
-    if matching:
-        message += f"\n  This is what {' or '.join(matching)} gives."
+    message += mistakes_line(matching)
     raise CheckFailure(message)
 
 
@@ -176,7 +175,7 @@ def expect_finite(func_name: str, var: str, value: Any, *, hint: str = "", where
         finite = np.isfinite(np.asarray(value, dtype=float))
     if np.all(finite):
         return
-    suffix = f" {where}" if where else ""
+    suffix = where_text(where)
     kinds = []
     array = np.asarray(value, dtype=float)
     if np.any(np.isnan(array)):

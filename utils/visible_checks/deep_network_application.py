@@ -76,11 +76,14 @@ def check_result(name, output, layers_dims, num_iterations, where=""):
     return parameters, values
 
 
-def _check_training(name, model, layers_dims):
-    """Structure, shapes, unchanged inputs and a falling cost on the disc task."""
-    X, Y = _task()
-    num_iterations, learning_rate = 250, 0.1
-    where = _settings(layers_dims, num_iterations, learning_rate)
+def _train(name, model, X, Y, layers_dims, num_iterations, learning_rate, seed, where):
+    """Call ``model`` with these settings and a generator of ``seed``; check its result.
+
+    Returns
+    -------
+    run : checks.Call
+    costs : list of float
+    """
     run = checks.call(
         model,
         X,
@@ -88,10 +91,19 @@ def _check_training(name, model, layers_dims):
         list(layers_dims),
         learning_rate=learning_rate,
         num_iterations=num_iterations,
-        rng=np.random.default_rng(0),
+        rng=np.random.default_rng(seed),
         where=where,
     )
     _parameters, costs = check_result(name, run.output, layers_dims, num_iterations, where)
+    return run, costs
+
+
+def _check_training(name, model, layers_dims):
+    """Structure, shapes, unchanged inputs and a falling cost on the disc task."""
+    X, Y = _task()
+    num_iterations, learning_rate = 250, 0.1
+    where = _settings(layers_dims, num_iterations, learning_rate)
+    run, costs = _train(name, model, X, Y, layers_dims, num_iterations, learning_rate, 0, where)
     checks.expect_own_rng(run, where=where)
     checks.expect_unchanged(run)
     checks.expect_decrease(
@@ -113,17 +125,7 @@ def _check_first_cost(name, model, layers_dims):
         f"on X = 0 {_settings(layers_dims, num_iterations, learning_rate)}: at iteration 0 "
         f"every Z{{l}} = b{{l}} = 0, so AL = sigmoid(0) = 0.5 and the cost is ln 2 = 0.693147"
     )
-    run = checks.call(
-        model,
-        X,
-        Y,
-        layers_dims,
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        rng=np.random.default_rng(1),
-        where=where,
-    )
-    _parameters, costs = check_result(name, run.output, layers_dims, num_iterations, where)
+    _run, costs = _train(name, model, X, Y, layers_dims, num_iterations, learning_rate, 1, where)
     checks.expect_close(name, "costs[0]", costs[0], np.log(2.0), where=where)
     checks.expect_decrease(
         name,
@@ -139,17 +141,7 @@ def _check_learning_rate_used(name, model, layers_dims):
     X, Y = _task()
     num_iterations, learning_rate = 250, 0.0
     where = _settings(layers_dims, num_iterations, learning_rate)
-    run = checks.call(
-        model,
-        X,
-        Y,
-        list(layers_dims),
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        rng=np.random.default_rng(0),
-        where=where,
-    )
-    _parameters, costs = check_result(name, run.output, layers_dims, num_iterations, where)
+    _run, costs = _train(name, model, X, Y, layers_dims, num_iterations, learning_rate, 0, where)
     checks.expect_close(
         name,
         "costs",

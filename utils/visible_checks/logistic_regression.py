@@ -23,6 +23,166 @@ RANK1_UPDATE = (
     "a rank-1 w or dw (in w - learning_rate * dw, an (n_x, 1) array and an (n_x,) array "
     "broadcast to (n_x, n_x))"
 )
+#: The keys of the dict ``model`` returns (the course specification).
+MODEL_KEYS = (
+    "costs",
+    "Y_prediction_test",
+    "Y_prediction_train",
+    "w",
+    "b",
+    "learning_rate",
+    "num_iterations",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# What propagate, optimize and model return: structure and shapes, judged here and at grading
+# (the hidden checks call these with their own inputs).
+# --------------------------------------------------------------------------------------------
+def n_costs(num_iterations):
+    """How many costs a run records: one at each of iterations 0, 100, 200, ..."""
+    return (num_iterations + 99) // 100
+
+
+def expect_propagate_output(name, run, n_x, m, *, elementwise, rank1_hint):
+    """Check the ``(grads, cost)`` that ``propagate`` returned, every shape, and that no input
+    changed.
+
+    Parameters
+    ----------
+    name : str
+        The graded function.
+    run : checks.Call
+        The call of ``propagate`` on ``X`` of shape ``(n_x, m)``.
+    n_x, m : int
+    elementwise : str
+        The mistake that gives ``dw`` the shape ``(n_x, m)``.
+    rank1_hint : str
+        The likely cause of a rank-1 ``dw``.
+
+    Returns
+    -------
+    dw : ndarray of shape (n_x, 1)
+    db, cost : float
+    """
+    grads, cost = checks.expect_tuple(name, run.output, ("grads", "cost"))
+    checks.expect_keys(name, "grads", grads, ("dw", "db"))
+    checks.expect_shape_with_mistakes(
+        name,
+        "dw",
+        grads["dw"],
+        (n_x, 1),
+        mistakes={elementwise: (n_x, m)},
+        rank1_hint=rank1_hint,
+    )
+    db = checks.expect_scalar(name, "db", grads["db"])
+    cost = checks.expect_scalar(name, "cost", cost)
+    checks.expect_unchanged(run)
+    return grads["dw"], db, cost
+
+
+def expect_optimize_output(name, run, n_x, num_iterations, *, where, rank1_update=RANK1_UPDATE):
+    """Check the ``(params, grads, costs)`` that ``optimize`` returned, every shape, and that
+    no input changed.
+
+    Parameters
+    ----------
+    name : str
+        The graded function.
+    run : checks.Call
+        The call of ``optimize`` with ``n_x`` features and ``num_iterations``.
+    n_x, num_iterations : int
+    where : str
+        Where the inputs come from, for messages.
+    rank1_update : str
+        The mistake that gives ``params["w"]`` the shape ``(n_x, n_x)``.
+
+    Returns
+    -------
+    dict
+        ``"w"`` and ``"dw"`` (arrays), ``"b"`` and ``"db"`` (floats), ``"costs"`` (floats).
+    """
+    params, grads, costs = checks.expect_tuple(name, run.output, ("params", "grads", "costs"))
+    checks.expect_keys(name, "params", params, ("w", "b"))
+    checks.expect_keys(name, "grads", grads, ("dw", "db"))
+    checks.expect_length(name, "costs", costs, n_costs(num_iterations), hint=COST_HINT, where=where)
+    checks.expect_shape_with_mistakes(
+        name, 'params["w"]', params["w"], (n_x, 1), mistakes={rank1_update: (n_x, n_x)}
+    )
+    checks.expect_shape(name, 'grads["dw"]', grads["dw"], (n_x, 1))
+    values = {
+        "w": params["w"],
+        "b": checks.expect_scalar(name, 'params["b"]', params["b"]),
+        "dw": grads["dw"],
+        "db": checks.expect_scalar(name, 'grads["db"]', grads["db"]),
+        "costs": [checks.expect_scalar(name, f"costs[{i}]", c) for i, c in enumerate(costs)],
+    }
+    checks.expect_unchanged(run)
+    return values
+
+
+def expect_model_output(
+    name,
+    run,
+    n_x,
+    m_train,
+    m_test,
+    num_iterations,
+    *,
+    where,
+    rank1_update=RANK1_UPDATE,
+    rank1_hint="",
+):
+    """Check the dict that ``model`` returned, every shape, and that no input changed.
+
+    Parameters
+    ----------
+    name : str
+        The graded function.
+    run : checks.Call
+        The call of ``model`` with ``n_x`` features, ``m_train`` training and ``m_test`` test
+        examples, and ``num_iterations``.
+    n_x, m_train, m_test, num_iterations : int
+    where : str
+        Where the inputs come from, for messages.
+    rank1_update : str
+        The mistake that gives ``d["w"]`` the shape ``(n_x, n_x)``.
+    rank1_hint : str
+        The likely cause of a rank-1 ``d["w"]``.
+
+    Returns
+    -------
+    dict
+        ``"b"``, ``"learning_rate"``, ``"num_iterations"`` (floats), ``"costs"`` (floats) and
+        ``"w"``.
+    """
+    d = run.output
+    checks.expect_keys(name, "d", d, MODEL_KEYS)
+    checks.expect_length(
+        name, 'd["costs"]', d["costs"], n_costs(num_iterations), hint=COST_HINT, where=where
+    )
+    checks.expect_shape_with_mistakes(
+        name,
+        'd["w"]',
+        d["w"],
+        (n_x, 1),
+        mistakes={rank1_update: (n_x, n_x)},
+        rank1_hint=rank1_hint,
+    )
+    for key, m in (("Y_prediction_train", m_train), ("Y_prediction_test", m_test)):
+        checks.expect_shape(name, f'd["{key}"]', d[key], (1, m))
+    values = {
+        "b": checks.expect_scalar(name, 'd["b"]', d["b"]),
+        "learning_rate": checks.expect_scalar(name, 'd["learning_rate"]', d["learning_rate"]),
+        "num_iterations": checks.expect_scalar(name, 'd["num_iterations"]', d["num_iterations"]),
+        "costs": [checks.expect_scalar(name, f"costs[{i}]", c) for i, c in enumerate(d["costs"])],
+        "w": d["w"],
+    }
+    for key in ("Y_prediction_train", "Y_prediction_test"):
+        checks.expect_binary(name, f'd["{key}"]', d[key])
+    checks.expect_unchanged(run)
+    return values
+
 
 # --------------------------------------------------------------------------------------------
 # Case A: n_x = m = 3 (square, where a wrong product can still run). w = ln3 * (1, -1, 2),
@@ -95,23 +255,16 @@ def _check_propagate_case(propagate, w, b, X, Y, dw, db, cost, mistakes, label):
     name = "propagate"
     n_x, m = X.shape
     run = checks.call(propagate, w.copy(), b, X.copy(), Y.copy())
-    grads, got_cost = checks.expect_tuple(name, run.output, ("grads", "cost"))
-    checks.expect_keys(name, "grads", grads, ("dw", "db"))
-    checks.expect_shape_with_mistakes(
+    got_dw, got_db, got_cost = expect_propagate_output(
         name,
-        "dw",
-        grads["dw"],
-        (n_x, 1),
-        mistakes={
-            ELEMENTWISE + " (for example X * dZ instead of np.dot(X, dZ.T), or w.T * X "
-            "instead of np.dot(w.T, X))": (n_x, m)
-        },
+        run,
+        n_x,
+        m,
+        elementwise=ELEMENTWISE + " (for example X * dZ instead of np.dot(X, dZ.T), or w.T * X "
+        "instead of np.dot(w.T, X))",
         rank1_hint="a sum without keepdims=True, or np.dot(X, dZ[0])",
     )
-    got_db = checks.expect_scalar(name, "db", grads["db"])
-    got_cost = checks.expect_scalar(name, "cost", got_cost)
-    checks.expect_unchanged(run)
-    checks.expect_close(name, f"dw {label}", grads["dw"], dw, mistakes=mistakes["dw"])
+    checks.expect_close(name, f"dw {label}", got_dw, dw, mistakes=mistakes["dw"])
     checks.expect_close(name, f"db {label}", got_db, db, mistakes=mistakes["db"])
     checks.expect_close(name, f"cost {label}", got_cost, cost, mistakes=mistakes["cost"])
 
@@ -142,7 +295,6 @@ def check_propagate(propagate):
 
 def _run_optimize(optimize, w, b, num_iterations, learning_rate=STEP_RATE):
     """Call ``optimize`` on case B's data and check the structure and shapes of its outputs."""
-    name = "optimize"
     run = checks.call(
         optimize,
         w.copy(),
@@ -152,25 +304,8 @@ def _run_optimize(optimize, w, b, num_iterations, learning_rate=STEP_RATE):
         num_iterations=num_iterations,
         learning_rate=learning_rate,
     )
-    params, grads, costs = checks.expect_tuple(name, run.output, ("params", "grads", "costs"))
-    checks.expect_keys(name, "params", params, ("w", "b"))
-    checks.expect_keys(name, "grads", grads, ("dw", "db"))
-    expected_length = (num_iterations + 99) // 100
     where = f"for num_iterations={num_iterations}"
-    checks.expect_length(name, "costs", costs, expected_length, hint=COST_HINT, where=where)
-    checks.expect_shape_with_mistakes(
-        name, 'params["w"]', params["w"], (2, 1), mistakes={RANK1_UPDATE: (2, 2)}
-    )
-    checks.expect_shape(name, 'grads["dw"]', grads["dw"], (2, 1))
-    values = {
-        "w": params["w"],
-        "b": checks.expect_scalar(name, 'params["b"]', params["b"]),
-        "dw": grads["dw"],
-        "db": checks.expect_scalar(name, 'grads["db"]', grads["db"]),
-        "costs": [checks.expect_scalar(name, f"costs[{i}]", c) for i, c in enumerate(costs)],
-    }
-    checks.expect_unchanged(run)
-    return values
+    return expect_optimize_output("optimize", run, 2, num_iterations, where=where)
 
 
 def check_optimize(optimize):
@@ -291,45 +426,19 @@ _X_TEST = np.array([[3.0, -1.0, 0.5], [0.0, -2.0, 0.5]])
 _Y_TEST = np.array([[1.0, 0.0, 1.0]])
 #: The cost at w = (0.35, 0.15), b = 0.05: what recording the cost after the update gives.
 MODEL_COST_AFTER_STEP = 0.4425750933282514
-_MODEL_KEYS = (
-    "costs",
-    "Y_prediction_test",
-    "Y_prediction_train",
-    "w",
-    "b",
-    "learning_rate",
-    "num_iterations",
-)
 
 
 def _run_model(model, **kwargs):
     """Call ``model`` on the tiny task and check structure and shapes; return the dict."""
-    name = "model"
     run = checks.call(
         model, _X_TRAIN.copy(), _Y_TRAIN.copy(), _X_TEST.copy(), _Y_TEST.copy(), **kwargs
     )
-    d = run.output
-    checks.expect_keys(name, "d", d, _MODEL_KEYS)
     num_iterations = kwargs.get("num_iterations", 2000)
     where = f"for num_iterations={num_iterations}"
-    checks.expect_length(
-        name, 'd["costs"]', d["costs"], (num_iterations + 99) // 100, hint=COST_HINT, where=where
+    values = expect_model_output(
+        "model", run, 2, 5, 3, num_iterations, where=where, rank1_hint=ZERO_INIT_HINT
     )
-    checks.expect_shape_with_mistakes(
-        name, 'd["w"]', d["w"], (2, 1), mistakes={RANK1_UPDATE: (2, 2)}, rank1_hint=ZERO_INIT_HINT
-    )
-    checks.expect_shape(name, 'd["Y_prediction_train"]', d["Y_prediction_train"], (1, 5))
-    checks.expect_shape(name, 'd["Y_prediction_test"]', d["Y_prediction_test"], (1, 3))
-    values = {
-        "b": checks.expect_scalar(name, 'd["b"]', d["b"]),
-        "learning_rate": checks.expect_scalar(name, 'd["learning_rate"]', d["learning_rate"]),
-        "num_iterations": checks.expect_scalar(name, 'd["num_iterations"]', d["num_iterations"]),
-        "costs": [checks.expect_scalar(name, f"costs[{i}]", c) for i, c in enumerate(d["costs"])],
-    }
-    checks.expect_binary(name, 'd["Y_prediction_train"]', d["Y_prediction_train"])
-    checks.expect_binary(name, 'd["Y_prediction_test"]', d["Y_prediction_test"])
-    checks.expect_unchanged(run)
-    return d, values
+    return run.output, values
 
 
 def check_model(model):

@@ -12,6 +12,15 @@ _S = np.array([[0.5, 0.75, 0.25], [0.9, 0.1, 0.8]])
 PRECEDENCE = "1 / 1 + np.exp(-z), which is (1 / 1) + e^-z (brackets: 1 / (1 + np.exp(-z)))"
 
 
+def _expect_array(name, func, x, var, expected, *, mistakes, label=None):
+    """Call ``func(x)`` and check its result: the shape of ``expected``, ``x`` unchanged, then
+    the values (as ``label``, by default ``var``), the known mistakes named."""
+    run = checks.call(func, x)
+    checks.expect_shape(name, var, run.output, expected.shape)
+    checks.expect_unchanged(run)
+    checks.expect_close(name, label or var, run.output, expected, mistakes=mistakes)
+
+
 def check_sigmoid(sigmoid):
     """Check ``sigmoid`` on a scalar and on a (2, 3) array of exactly known values."""
     name = "sigmoid"
@@ -19,14 +28,11 @@ def check_sigmoid(sigmoid):
     s0 = checks.expect_scalar(name, "sigmoid(0.0)", run.output)
     checks.expect_close(name, "sigmoid(0.0)", s0, 0.5, mistakes={PRECEDENCE: 2.0})
 
-    z = _Z.copy()
-    run = checks.call(sigmoid, z)
-    checks.expect_shape(name, "s", run.output, (2, 3))
-    checks.expect_unchanged(run)
-    checks.expect_close(
+    _expect_array(
         name,
+        sigmoid,
+        _Z.copy(),
         "s",
-        run.output,
         _S,
         mistakes={
             "e^z instead of e^-z": 1 - _S,
@@ -93,18 +99,17 @@ def check_flatten_images(flatten_images):
     for shape in [(3, 2, 4), (2, 3, 2, 3)]:
         images = np.arange(np.prod(shape), dtype=float).reshape(shape)
         m, n_x = shape[0], int(np.prod(shape[1:]))
-        run = checks.call(flatten_images, images)
-        checks.expect_shape(name, "X", run.output, (n_x, m))
-        checks.expect_unchanged(run)
         # Column i must be image i read row by row: built here with a loop, on purpose.
         expected = np.zeros((n_x, m))
         for i in range(m):
             expected[:, i] = [value for value in images[i].flat]
-        checks.expect_close(
+        _expect_array(
             name,
-            f"X for images of shape {shape}",
-            run.output,
+            flatten_images,
+            images,
+            "X",
             expected,
+            label=f"X for images of shape {shape}",
             mistakes={
                 "reshape(-1, m), which mixes pixels of different images "
                 "(use reshape(m, -1).T)": images.reshape(-1, m),
@@ -121,13 +126,11 @@ def check_normalize_rows(normalize_rows):
     name = "normalize_rows"
     x = np.array([[3.0, 4.0], [6.0, 8.0], [0.0, -2.0]])
     expected = np.array([[0.6, 0.8], [0.6, 0.8], [0.0, -1.0]])
-    run = checks.call(normalize_rows, x)
-    checks.expect_shape(name, "x_normalized", run.output, (3, 2))
-    checks.expect_unchanged(run)
-    checks.expect_close(
+    _expect_array(
         name,
+        normalize_rows,
+        x,
         "x_normalized",
-        run.output,
         expected,
         mistakes={
             "the norm of the whole matrix (np.linalg.norm without axis=1)": x / np.sqrt(129.0),
@@ -161,13 +164,11 @@ def check_column_percentages(column_percentages):
     name = "column_percentages"
     A = np.array([[1.0, 2.0, 3.0], [1.0, 6.0, 1.0], [2.0, 2.0, 6.0]])  # column sums 4, 10, 10
     expected = np.array([[25.0, 20.0, 30.0], [25.0, 60.0, 10.0], [50.0, 20.0, 60.0]])
-    run = checks.call(column_percentages, A)
-    checks.expect_shape(name, "P", run.output, (3, 3))
-    checks.expect_unchanged(run)
-    checks.expect_close(
+    _expect_array(
         name,
+        column_percentages,
+        A,
         "P",
-        run.output,
         expected,
         mistakes={
             "row sums (axis=1) instead of column sums": 100 * A / np.array([[6.0], [8.0], [10.0]]),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from autograder.hidden.framework import Case, HiddenCheck, shape_text
+from autograder.hidden.framework import Case, HiddenCheck, judge_like_reference, shape_text
 from autograder.reference import shallow_network as ref
-from utils import checks
 from utils.course import ACTIVATIONS
 
 
@@ -28,30 +27,13 @@ def _activation_cases(rng, with_dA):
     return cases
 
 
-def _judge_activation(var, reference):
-    def judge(case: Case, run: checks.Call) -> None:
-        Z = case.args[-2]
-        checks.expect_shape(run.func_name, var, run.output, Z.shape)
-        checks.expect_unchanged(run)
-        checks.expect_close(
-            run.func_name,
-            var,
-            run.output,
-            reference(*case.args),
-            where=case.where,
-            show_values=False,
-        )
-
-    return judge
-
-
 activation_forward = HiddenCheck(
     "activation_forward",
     lambda rng: _activation_cases(rng, with_dA=False),
-    _judge_activation("A", ref.activation_forward),
+    judge_like_reference("A", ref.activation_forward),
 )
 activation_backward = HiddenCheck(
     "activation_backward",
     lambda rng: _activation_cases(rng, with_dA=True),
-    _judge_activation("dZ", ref.activation_backward),
+    judge_like_reference("dZ", ref.activation_backward),
 )

@@ -5,6 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from utils import checks
+from utils.visible_checks.shallow_network.propagation import expect_cost
+
+#: What gives NaN or inf where ``AL`` saturates.
+SATURATION_HINT = (
+    "log(0) (or 0 * log(0)) when AL is exactly 0 or 1: clip AL into [eps, 1 - eps] "
+    "with np.clip, for example eps = 1e-15, before taking logs"
+)
+
+
+def _finite_cost(compute_cost, AL, Y, where):
+    """The cost of saturated outputs ``AL``: a real scalar, never NaN or inf."""
+    run = checks.call(compute_cost, AL, Y)
+    cost = checks.expect_scalar("compute_cost", "cost", run.output)
+    checks.expect_finite("compute_cost", "cost", cost, hint=SATURATION_HINT, where=where)
+    return cost
 
 
 def check_compute_cost(compute_cost):
@@ -14,13 +29,10 @@ def check_compute_cost(compute_cost):
     Y = np.array([[1.0, 1.0, 0.0, 0.0]])
     # Losses: -log(0.5) = ln 2, -log(0.75) = ln(4/3) twice, -log(1 - 0.9) = ln 10.
     expected = (np.log(2) + 2 * np.log(4 / 3) + np.log(10)) / 4
-    run = checks.call(compute_cost, AL.copy(), Y.copy())
-    cost = checks.expect_scalar(name, "cost", run.output)
-    checks.expect_unchanged(run)
-    checks.expect_close(
-        name,
-        "cost",
-        cost,
+    expect_cost(
+        compute_cost,
+        AL,
+        Y,
         expected,
         mistakes={
             "a missing 1/m (the sum of the losses instead of their mean)": 4 * expected,
@@ -34,17 +46,11 @@ def check_compute_cost(compute_cost):
     )
     # Saturated outputs: AL exactly 1 or 0. A right answer costs (almost) nothing; a wrong one
     # costs a lot, but never NaN or inf.
-    hint = (
-        "log(0) (or 0 * log(0)) when AL is exactly 0 or 1: clip AL into [eps, 1 - eps] "
-        "with np.clip, for example eps = 1e-15, before taking logs"
-    )
     where = "on saturated outputs AL = [[1.0, 0.0, 0.5]], Y = [[1, 0, 1]]"
-    run = checks.call(compute_cost, np.array([[1.0, 0.0, 0.5]]), np.array([[1.0, 0.0, 1.0]]))
-    cost = checks.expect_scalar(name, "cost", run.output)
-    checks.expect_finite(name, "cost", cost, hint=hint, where=where)
+    cost = _finite_cost(
+        compute_cost, np.array([[1.0, 0.0, 0.5]]), np.array([[1.0, 0.0, 1.0]]), where
+    )
     checks.expect_close(name, "cost", cost, np.log(2) / 3, rtol=1e-5, where=where)
     where = "on confidently wrong outputs AL = [[0.0, 1.0]], Y = [[1, 0]]"
-    run = checks.call(compute_cost, np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))
-    cost = checks.expect_scalar(name, "cost", run.output)
-    checks.expect_finite(name, "cost", cost, hint=hint, where=where)
+    _finite_cost(compute_cost, np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]), where)
     checks.all_passed(name)

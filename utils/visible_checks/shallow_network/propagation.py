@@ -61,20 +61,38 @@ def check_forward_propagation(forward_propagation):
     checks.all_passed(name)
 
 
+def expect_cost(compute_cost, A, Y, expected, mistakes):
+    """Call ``compute_cost(A, Y)`` on copies of the inputs and check its cost: a real scalar,
+    the inputs unchanged, then the value (the known mistakes named).
+
+    Parameters
+    ----------
+    compute_cost : callable
+        The student's ``compute_cost`` (of ``03`` or ``04``).
+    A, Y : ndarray of shape (1, m)
+        Output probabilities and labels 0/1.
+    expected : float
+        The cost.
+    mistakes : mapping of str to float
+        Known mistakes and the cost each gives on these inputs.
+    """
+    name = "compute_cost"
+    run = checks.call(compute_cost, A.copy(), Y.copy())
+    cost = checks.expect_scalar(name, "cost", run.output)
+    checks.expect_unchanged(run)
+    checks.expect_close(name, "cost", cost, expected, mistakes=mistakes)
+
+
 def check_compute_cost(compute_cost):
     """Check ``compute_cost`` where J = ln(100/9) / 4 exactly."""
-    name = "compute_cost"
     A2 = np.array([[0.8, 0.1, 0.5, 0.75]])
     Y = np.array([[1.0, 0.0, 1.0, 0.0]])
     # J = -(ln 0.8 + ln 0.9 + ln 0.5 + ln 0.25) / 4 = ln(1.25 * 10/9 * 2 * 4) / 4 = ln(100/9) / 4
     expected = np.log(100 / 9) / 4
-    run = checks.call(compute_cost, A2.copy(), Y.copy())
-    cost = checks.expect_scalar(name, "cost", run.output)
-    checks.expect_unchanged(run)
-    checks.expect_close(
-        name,
-        "cost",
-        cost,
+    expect_cost(
+        compute_cost,
+        A2,
+        Y,
         expected,
         mistakes={
             "a missing 1/m (a sum instead of the mean over the m examples)": 4 * expected,
@@ -83,7 +101,7 @@ def check_compute_cost(compute_cost):
             "only the Y * log(A2) term": -np.log(0.8 * 0.5) / 4,
         },
     )
-    checks.all_passed(name)
+    checks.all_passed("compute_cost")
 
 
 def check_backward_propagation(backward_propagation):
