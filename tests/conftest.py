@@ -26,6 +26,7 @@ NEEDS = {
         "test_explorer_browser",
         "test_explorer_layout_browser",
         "test_failure_messages",
+        "test_feedback_figures",
         "test_feedback_offline_browser",
         "test_feedback_summary",
         "test_grading",
@@ -47,6 +48,7 @@ NEEDS = {
     "sandbox": {
         "test_distributed",
         "test_exploration",
+        "test_feedback_figures",
         "test_grading",
         "test_grading_fair",
         "test_grading_hostile",
