@@ -38,8 +38,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from autograder.images import NotebookImages, image_note, images_of
 from autograder.notebook_channel import FLOODED, OVERSIZED, Channel, EventOrder
-from autograder.sandbox import SHIM, Limits, Sandbox, python_inside
+from autograder.sandbox import FIGURE_BACKEND, SHIM, Limits, Sandbox, python_inside
 
 
 class CellProblem(enum.Enum):
@@ -161,7 +162,7 @@ class GradingWorker:
             OMP_NUM_THREADS="1",
             OPENBLAS_NUM_THREADS="1",
             MKL_NUM_THREADS="1",
-            MPLBACKEND="Agg",
+            MPLBACKEND=FIGURE_BACKEND,
         )
         env.pop("GRADING_SANDBOXED", None)
         return command, env
@@ -319,10 +320,20 @@ class GradingWorker:
                 await self.stop()
             await self._started_or_broken()
             cells = [
-                {"index": i, "source": nb.cells[i].source, "grade_id": grade_ids.get(i)}
+                {
+                    "index": i,
+                    "source": nb.cells[i].source,
+                    "grade_id": grade_ids.get(i),
+                    "replay": i in done,
+                }
                 for i in done + code[position:]
             ]
-            job = {"cells": cells, "cases": cases, "support": support}
+            job = {
+                "cells": cells,
+                "cases": cases,
+                "support": support,
+                "figures": self.limits.figure_settings(),
+            }
             finished = await run.attempt(job, set(done))
             done += [i for i in finished if i not in done]
             before, position = position, _next_position(code, done, result.problems)
@@ -354,6 +365,7 @@ class _Run:
         self.result, self.deadline, self.budget = result, deadline, budget
         self.limits: Limits = worker.limits
         self.output_left = self.limits.notebook_output_bytes
+        self.images = NotebookImages(self.limits)
         self.flooded = False
 
     def violation(self, what: str) -> None:
@@ -517,11 +529,17 @@ class _Run:
         kept = []
         room = min(self.limits.output_bytes * 2, self.output_left)
         for output in outputs:
+            output = self.images.check(output)
+            if output is None:
+                continue
             try:
                 node = nbformat.from_dict(output)
                 size = len(json.dumps(output))
             except (TypeError, ValueError):
                 continue
+            if size > room and images_of(output):
+                output = image_note("more than the grader keeps for a cell")
+                node, size = nbformat.from_dict(output), len(json.dumps(output))
             if size > room:
                 kept.append(
                     nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": _CUT})
@@ -529,6 +547,7 @@ class _Run:
                 break
             room -= size
             self.output_left -= size
+            self.images.count(output)
             kept.append(node)
         cell.outputs = kept
         count = event.get("execution_count")

@@ -13,15 +13,19 @@ the notebook so that only text reaches the template:
 
 * outputs are rebuilt from scratch: streams (``stdout``/``stderr`` text), errors (name, value,
   traceback as text), and of rich outputs only ``text/plain`` and ``image/png``/``image/jpeg``
-  checked to be base64, with integer ``width``/``height`` as the only metadata. Other kinds
-  (HTML, SVG, JavaScript, Markdown, LaTeX, widgets, PDF...) are dropped; when nothing textual
-  is left, a ``text/plain`` line says what was not shown. The template escapes all of these.
+  checked to be base64 of a real image (:mod:`autograder.images`: a PNG read chunk by chunk,
+  its pixels inflated and counted, and written again with only the chunks that draw it; a
+  JPEG with its markers and size), with integer ``width``/``height`` as the only metadata.
+  Other kinds (HTML, SVG, JavaScript, Markdown, LaTeX, widgets, PDF...) are dropped; when
+  nothing textual is left, a ``text/plain`` line says what was not shown. The template
+  escapes all of these.
 * Markdown cells are rendered to HTML here (the renderer nbconvert uses, without ``mermaid``
   passthrough or embedded files), cleaned by ``bleach`` with a strict allow-list (no script,
   style, iframe, form, SVG or event attribute; links only ``http``, ``https``, ``mailto``,
-  relative or ``#``; images only ``http(s)``, relative, or PNG/JPEG ``data:``), then stored as
-  one line of HTML in which every character of text and attribute values that Markdown could
-  act on is a character reference, so the template's own Markdown pass keeps it as it is.
+  relative or ``#``; images only ``http(s)``, relative, or checked PNG/JPEG ``data:``), then
+  stored as one line of HTML in which every character of text and attribute values that
+  Markdown could act on is a character reference, so the template's own Markdown pass keeps
+  it as it is.
 * raw cells become escaped ``<pre>`` text; execution counts must be integers; grade ids must be
   nbgrader's ``[A-Za-z0-9_-]``; the notebook's widget state is removed.
 
@@ -41,8 +45,9 @@ import nbformat
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from autograder.images import checked_image
+
 _IMAGES = ("image/png", "image/jpeg")
-_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 _GRADE_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 _TAGS = frozenset(
@@ -58,9 +63,13 @@ def _joined(value) -> str:
     return "" if value is None else str(value)
 
 
-def _base64(value) -> str | None:
-    text = re.sub(r"\s+", "", _joined(value))
-    return text if text and _BASE64.fullmatch(text) and len(text) % 4 == 0 else None
+def _checked(mime: str, value) -> str | None:
+    """A PNG or JPEG checked (and a PNG rewritten) by :func:`autograder.images.checked_image`,
+    as base64; None when it fails."""
+    from autograder.sandbox import Limits  # (autograder.sandbox imports the course's settings)
+
+    limits = Limits()
+    return checked_image(mime, value, limits.page_image_pixels, limits.output_bytes)
 
 
 def _int_or_none(value) -> int | None:
@@ -99,7 +108,7 @@ def safe_output(output: dict) -> nbformat.NotebookNode:
     metadata = output.get("metadata") if isinstance(output.get("metadata"), dict) else {}
     safe_data, safe_metadata = {}, {}
     for mime in _IMAGES:
-        if mime in data and (encoded := _base64(data[mime])) is not None:
+        if mime in data and (encoded := _checked(mime, data[mime])) is not None:
             safe_data[mime] = encoded
             given = metadata.get(mime) if isinstance(metadata.get(mime), dict) else {}
             sizes = {k: _size(given.get(k)) for k in ("width", "height")}
@@ -130,7 +139,7 @@ class _Renderer(IPythonRenderer):
         if src.startswith("attachment:"):
             attachment = self.attachments.get(src[len("attachment:") :], {})
             for mime in _IMAGES:
-                if isinstance(attachment, dict) and (data := _base64(attachment.get(mime))):
+                if isinstance(attachment, dict) and (data := _checked(mime, attachment.get(mime))):
                     return f"data:{mime};base64,{data}"
             return ""
         return src
@@ -157,7 +166,7 @@ def _safe_image(url: str) -> bool:
     for mime in _IMAGES:
         prefix = f"data:{mime};base64,"
         if plain.startswith(prefix):
-            return _base64(url.strip()[len(prefix) :]) is not None
+            return _checked(mime, url.strip()[len(prefix) :]) is not None
     return plain.startswith(("http://", "https://")) or re.match(r"[^/?#]*:", plain) is None
 
 

@@ -48,6 +48,8 @@ INSIDE_HOME = "/tmp/home"
 INSIDE_MPL = "/tmp/mpl"
 
 MiB = 1024 * 1024
+#: The matplotlib backend of graded notebooks (``sandbox_shim/grading_figures.py``).
+FIGURE_BACKEND = "module://grading_figures"
 
 
 @dataclass
@@ -85,6 +87,20 @@ class Limits:
         Largest encoded return value recorded for one call of a student's function.
     cells : int
         Code cells run per notebook; cells past it are not run.
+    figures : int
+        Images kept per notebook: the figures its cells draw and any other PNG or JPEG output
+        (past it, a note); no figure past it is drawn.
+    figure_dpi : int
+        Resolution figures are drawn at (Jupyter's inline backend once drew at 72).
+    figure_pixels : int
+        Largest side of a figure drawn at grading (a larger figure is drawn at a lower
+        resolution), and of any image the grader keeps from a run.
+    figure_bytes : int
+        Largest PNG or JPEG kept, in bytes (decoded); a larger one is a note. Images count
+        toward ``output_bytes`` and ``notebook_output_bytes`` too (base64-encoded).
+    page_image_pixels : int
+        Largest side of an image a feedback page shows (the student's saved outputs of
+        cells not rerun included: those were drawn by Jupyter, often larger).
     """
 
     memory_bytes: int = 2048 * MiB
@@ -99,6 +115,20 @@ class Limits:
     notebook_bytes: int = 96 * MiB
     record_bytes: int = 16 * MiB
     cells: int = 400
+    figures: int = 40
+    figure_dpi: int = 72
+    figure_pixels: int = 1600
+    figure_bytes: int = 160 * 1024
+    page_image_pixels: int = 8192
+
+    def figure_settings(self) -> dict[str, int]:
+        """What the notebook's process needs to draw figures (sent with each job)."""
+        return {
+            "dpi": self.figure_dpi,
+            "pixels": self.figure_pixels,
+            "bytes": self.figure_bytes,
+            "count": self.figures,
+        }
 
 
 def python_inside() -> str:
@@ -204,8 +234,8 @@ class Sandbox:
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "MPLCONFIGDIR": INSIDE_MPL,
-            # Figures are not drawn at grading: a notebook's plots cost no grading time.
-            "MPLBACKEND": "Agg",
+            # Figures are drawn small, as PNG outputs (sandbox_shim/grading_figures.py).
+            "MPLBACKEND": FIGURE_BACKEND,
             "GRADING_WORK": INSIDE_WORK,
             "GRADING_HOME": INSIDE_HOME,
             "GRADING_SANDBOXED": "1",

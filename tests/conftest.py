@@ -16,6 +16,7 @@ ASSIGNMENTS = assignment_ids()
 _SANDBOX = {
     "test_distributed",
     "test_exploration",
+    "test_feedback_figures",
     "test_grading",
     "test_grading_fair",
     "test_grading_hostile",

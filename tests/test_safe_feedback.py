@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import bs4
@@ -28,8 +30,26 @@ from traitlets.config import Config
 from autograder.course import nbgrader_config
 from autograder.safe_feedback import SanitizeStudentOutputs, safe_markdown
 
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
 MARK = "PWNED"
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png(width: int, height: int) -> bytes:
+    """A white RGB PNG of only the chunks that draw it (the sanitiser keeps it as it is)."""
+    rows = b"".join(b"\0" + b"\xff" * (3 * width) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows))
+        + _chunk(b"IEND", b"")
+    )
+
+
+PNG = base64.b64encode(_png(2, 3)).decode()
 
 #: A mutation-XSS payload: harmless as parsed by a sanitiser, live as re-parsed by a browser.
 MUTATION = (
@@ -101,6 +121,19 @@ def _hostile_outputs():
         new_output(
             "display_data",
             data={"image/png": f"x\" onerror=\"alert('{MARK}27')"},
+        ),
+        # Base64 all right, but of script, not of a PNG (the figure path's attack).
+        new_output(
+            "display_data",
+            data={
+                "image/png": base64.b64encode(
+                    f"<script>alert('{MARK}32')</script>".encode()
+                ).decode()
+            },
+        ),
+        new_output(
+            "display_data",
+            data={"image/jpeg": base64.b64encode(f"<b>{MARK}33</b>".encode()).decode()},
         ),
         new_output(
             "execute_result",
@@ -271,6 +304,7 @@ def test_the_student_text_is_still_shown_as_text(pages):
         assert shown in text, shown
     soup = bs4.BeautifulSoup(pages["hostile"], "html.parser")
     images = [img for img in soup.find_all("img") if img.get("src", "").startswith("data:")]
+    # Only the real PNG: an image/png or image/jpeg that is not one is not an image on the page.
     assert [img["src"] for img in images] == [f"data:image/png;base64,{PNG}"]
     assert images[0].get("height") == "3" and images[0].get("width") is None
 

@@ -1,7 +1,8 @@
 """One notebook's run inside the grading worker's fork: an IPython shell, cell by cell.
 
 Each finished cell is reported as one JSON line on the pipe to the worker: its outputs (in
-the notebook format, capped in size) and, for a grade cell, what its checks recorded.
+the notebook format, capped in size) and, for a grade cell, what its checks recorded. The
+figures a cell shows or leaves open are drawn as PNG outputs at its end (:mod:`grading_figures`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 #: Output kept per cell (characters of text, or encoded rich output).
 OUTPUT_LIMIT = int(os.environ["GRADING_OUTPUT_LIMIT"])  # from autograder.sandbox.Limits
 CUT = "\n[output cut: more than the grader keeps]\n"
+_IMAGES = ("image/png", "image/jpeg")
 
 
 class _CappedStream:
@@ -52,6 +54,10 @@ def _outputs(stdout, stderr, displays, error) -> list[dict]:
     budget = OUTPUT_LIMIT
     for data, metadata in displays:
         size = len(json.dumps(data))
+        if size > budget and isinstance(data, dict) and any(m in data for m in _IMAGES):
+            # An image over the cell's room: a note in its place, and the outputs after it.
+            data, metadata = {"text/plain": _too_big(size)}, {}
+            size = len(json.dumps(data))
         if size > budget:
             outputs.append({"output_type": "stream", "name": "stdout", "text": CUT})
             break
@@ -60,6 +66,10 @@ def _outputs(stdout, stderr, displays, error) -> list[dict]:
     if error is not None:
         outputs.append(error)
     return outputs
+
+
+def _too_big(size: int) -> str:
+    return f"[an image not shown: {size // 1024} KiB, more than the grader keeps for a cell]"
 
 
 def run_cells(job: dict, fd: int) -> None:
@@ -80,13 +90,17 @@ def run_cells(job: dict, fd: int) -> None:
     def send(event: dict) -> None:
         pipe.write(json.dumps(event).encode() + b"\n")
 
+    import grading_figures
     from IPython.core.displaypub import CapturingDisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
 
     import autograder.hidden as shim
 
+    grading_figures.configure(job.get("figures", {}))
     shell = InteractiveShell.instance()
     shell.display_pub = CapturingDisplayPublisher()
+    # %matplotlib inline (or any GUI) keeps the grader's backend, which draws as inline does.
+    shell.enable_matplotlib = lambda gui=None: (gui, "module://grading_figures")
     caught: list = []
 
     def keep_traceback(etype, evalue, stb):
@@ -105,6 +119,8 @@ def run_cells(job: dict, fd: int) -> None:
         send({"event": "start", "index": index})
         if grade_id:
             shim.begin_cell(grade_id)
+        # A replayed cell's outputs are the grader's already: its figures are not drawn again.
+        grading_figures.drawing(not cell.get("replay"))
         stdout, stderr = _CappedStream(OUTPUT_LIMIT), _CappedStream(OUTPUT_LIMIT)
         shell.display_pub.outputs.clear()
         caught.clear()
@@ -123,7 +139,11 @@ def run_cells(job: dict, fd: int) -> None:
             )
         finally:
             sys.stdout, sys.stderr = saved
-        displays = [(o.data, o.metadata) for o in shell.display_pub.outputs]
+        try:
+            grading_figures.flush()  # the figures the cell left open, as inline draws them
+        except BaseException:  # the student's own drawing code failed: no figure, no error
+            pass
+        displays = [_display(o) for o in shell.display_pub.outputs]
         _close_figures()
         event = {
             "event": "cell",
@@ -135,6 +155,18 @@ def run_cells(job: dict, fd: int) -> None:
             event["records"] = shim.take_records()
         send(event)
     send({"event": "finished"})
+
+
+def _display(published) -> tuple[dict, dict]:
+    """``(data, metadata)`` of one output the display publisher captured (a dict in
+    IPython 9, an object with attributes in older versions)."""
+    if isinstance(published, dict):
+        data, metadata = published.get("data"), published.get("metadata")
+    else:
+        data, metadata = getattr(published, "data", None), getattr(published, "metadata", None)
+    return (data if isinstance(data, dict) else {}), (
+        metadata if isinstance(metadata, dict) else {}
+    )
 
 
 def _address_space() -> int:
