@@ -9,7 +9,8 @@ one function left unanswered, and blank), then times
 3. the pure compute of the graded notebooks: every code cell of every hand-in as it is graded
    (grade cells restored, so the visible and hidden checks that call the student's functions
    run too) executed in plain Python processes, as many at once as the grader has workers,
-   with no kernel, no sandbox and no nbgrader.
+   with no kernel, no sandbox and no nbgrader; figures are drawn at the end of each cell as
+   grading draws them (``sandbox_shim/grading_figures.py``).
 
 It prints the three wall times and two ratios: this grader against plain nbgrader (target at
 most 0.5 on 2 cores) and against the pure compute (target at most 1.3). Figures only: it
@@ -35,6 +36,9 @@ from autograder.cli import grade_command
 from autograder.course import ROOT, SOURCE, assignment_ids
 from autograder.exploration import exploration_sources
 from autograder.samples import solution_cells, student_notebook
+
+#: Where the sandbox's modules are: the pure compute draws figures with grading's backend.
+SHIM = ROOT / "autograder" / "sandbox_shim"
 
 
 def build_batch(folder: Path, release: Path, minimum: int = 40) -> list[Path]:
@@ -113,7 +117,10 @@ def time_plain_nbgrader(submissions: Path, course: Path, release: Path) -> float
 COMPUTE_SCRIPT = r"""
 import json, os, sys, tempfile, time, contextlib, io
 import matplotlib
-matplotlib.use("Agg")
+# Figures are drawn as grading draws them (PNG at the end of each cell), as Jupyter would.
+sys.path.insert(0, sys.argv[2])
+matplotlib.use("module://grading_figures")
+import grading_figures
 import nbformat
 import shutil
 jobs = json.loads(sys.argv[1])
@@ -141,6 +148,7 @@ for path, support, skipped in jobs:
                     exec(compile(code, "<cell>", "exec"), namespace)
             except BaseException:
                 pass
+            grading_figures.flush()
         total += time.perf_counter() - start
         sys.path.remove(work)
         for name in [m for m, mod in sys.modules.items()
@@ -179,7 +187,7 @@ def time_pure_compute(
     shards = [jobs[i::workers] for i in range(max(1, workers))]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps(shard)],
+            [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps(shard), str(SHIM)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
