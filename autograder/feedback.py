@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import glob
 import html
+import json
 import os
 import signal
 import subprocess
@@ -33,36 +35,42 @@ class ShortenHiddenTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
-def feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
-    """Write nbgrader's feedback for every graded hand-in of one assignment."""
+def feedback_batch(course: Path, db_url: str, assignment_id: str, student_id: str = "") -> None:
+    """Write nbgrader's feedback for one graded hand-in, or every one of an assignment (no
+    ``student_id``)."""
     # (nbgrader_api imports the course's settings, which import this module)
     from autograder.nbgrader_api import one_engine_per_gradebook, open_api
 
     with one_engine_per_gradebook():
-        open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
+        who = glob.escape(student_id) if student_id else "*"  # (nbgrader globs the id)
+        open_api(course, "release", db_url).generate_feedback(
+            assignment_id, student_id=who, force=True
+        )
 
 
-def feedback_batches(course: Path, db_url: str, assignment_ids: Iterable[str]) -> None:
-    """:func:`feedback_batch` for each assignment id as it comes (one per line of a stream).
+def feedback_batches(course: Path, db_url: str, requests: Iterable[str]) -> None:
+    """:func:`feedback_batch` for each request as it comes: one JSON line each, ``[assignment
+    id, student id]`` (an empty student id: every hand-in of the assignment).
 
-    An assignment whose pages nbgrader cannot write does not stop the next ones: the grader
-    writes a plain page wherever nbgrader made none.
+    A page nbgrader cannot write does not stop the next ones: the grader writes a plain page
+    wherever nbgrader made none.
     """
-    for line in assignment_ids:
-        assignment_id = line.strip()
-        if not assignment_id:
+    for line in requests:
+        if not line.strip():
             continue
         try:
-            feedback_batch(course, db_url, assignment_id)
+            assignment_id, student_id = json.loads(line)
+            feedback_batch(course, db_url, assignment_id, student_id)
         except Exception:  # said on stderr; the grader falls back to plain pages
             traceback.print_exc()
 
 
 class FeedbackWriter:
-    """Writes feedback one assignment at a time in one side process, while the grading goes
-    on. The process loads nbconvert and nbgrader once for the whole batch (each load costs
-    seconds of CPU that the workers need) and takes assignment ids on its stdin. A page nbgrader
-    does not write becomes a plain page."""
+    """Writes feedback pages in one side process while the grading goes on: each hand-in's as
+    soon as it is recorded, so that few are left when the last one is. The process loads
+    nbconvert and nbgrader once for the whole batch (each load costs seconds of CPU that the
+    workers need) and takes its requests on its stdin. A page nbgrader does not write becomes
+    a plain page."""
 
     CODE = (
         "import sys; from pathlib import Path; from autograder.feedback import feedback_batches; "
@@ -73,7 +81,8 @@ class FeedbackWriter:
         self.course, self.db_url = course, db_url
         self.process: subprocess.Popen | None = None
 
-    def schedule(self, assignment_id: str) -> None:
+    def schedule(self, assignment_id: str, student_id: str = "") -> None:
+        """Ask for one hand-in's page, or every page of an assignment (no ``student_id``)."""
         if self.process is None:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", self.CODE, str(self.course), self.db_url],
@@ -84,7 +93,7 @@ class FeedbackWriter:
                 preexec_fn=_die_with_parent(os.getpid()),
             )
         try:
-            self.process.stdin.write(assignment_id + "\n")
+            self.process.stdin.write(json.dumps([assignment_id, student_id]) + "\n")
             self.process.stdin.flush()
         except BrokenPipeError:  # it died: the pages it did not write become plain pages
             pass

@@ -58,40 +58,41 @@ class FeedbackPages:
         except (OSError, ValueError):
             return {}
 
-    def stale(self, records: list[RecordedSubmission]) -> set[str]:
-        """Assignments with a page that no longer shows the gradebook, or with no page."""
+    def stale(self, records: list[RecordedSubmission]) -> set[tuple[str, str]]:
+        """``(student, assignment)`` of each page that no longer shows the gradebook, or that
+        is missing."""
         state = self._state()
         stale = set()
         for record in records:
             sid, aid = record.student_id, record.assignment
             page = self.out / "feedback" / sid / aid / f"{aid}.html"
             if state.get(f"{sid}/{aid}") != digest(record) or not page.is_file():
-                stale.add(aid)
+                stale.add((sid, aid))
         return stale
 
     def collect(
         self,
         rows: dict[tuple[str, str], SubmissionGrade],
         records: list[RecordedSubmission],
-        regenerated: set[str],
+        regenerated: set[tuple[str, str]],
     ) -> None:
         """Copy nbgrader's new pages to ``OUT/feedback``, a plain page where it made none;
-        pages of assignments not regenerated stay as they are (they are current). Sets each
-        row's ``feedback``."""
+        pages not regenerated (``(student, assignment)`` not in ``regenerated``) stay as they
+        are (they are current). Sets each row's ``feedback``."""
         for root in (self.out / "feedback", self.course / "feedback"):
             install_mathjax(root)  # both sets of pages render formulas offline
         for (sid, aid), row in rows.items():
             target = self.folder(sid, aid) / f"{aid}.html"
             produced = self.course / "feedback" / sid / aid / f"{aid}.html"
             fresh = produced.is_file() and produced.stat().st_mtime >= self.started
-            if row.recorded and aid in regenerated and fresh:
+            if row.recorded and (sid, aid) in regenerated and fresh:
                 shutil.copyfile(produced, target)
-            elif not (row.recorded and aid not in regenerated and target.is_file()):
+            elif not (row.recorded and (sid, aid) not in regenerated and target.is_file()):
                 plain_page(row, target)
             row.feedback = target
         state = self._state()
         for record in records:
-            if record.assignment in regenerated:
+            if (record.student_id, record.assignment) in regenerated:
                 state[f"{record.student_id}/{record.assignment}"] = digest(record)
         tmp = self.state_file.with_name(self.state_file.name + ".tmp")
         tmp.write_text(json.dumps(state), encoding="utf-8")

@@ -228,10 +228,6 @@ class Grader:
             if p.is_file() and p.suffix != ".ipynb" and not p.name.startswith(".")
         )
 
-    def grade(self, submission: Submission) -> SubmissionGrade:
-        """Grade one submission (see :meth:`grade_all`)."""
-        return self.grade_all([submission])[0]
-
     def grade_all(
         self,
         submissions: Iterable[Submission],
@@ -251,67 +247,75 @@ class Grader:
     ) -> list[SubmissionGrade]:
         # Private copies, read without following links: nothing a hand-in links to is read.
         submissions = [snapshot(sub, self.course / "incoming") for sub in submissions]
+        saved = {
+            s.key: self.results.load(s.student_id, s.assignment_id, s.notebook) for s in submissions
+        }
+        todo = [sub for sub in submissions if saved[sub.key] is None]
+        # The workers start (seconds of imports, in processes of their own) while nbgrader
+        # records the assignments.
+        pool = self._pool() if todo else None
+        try:
+            return self._grade_todo(submissions, saved, todo, pool, progress)
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def _grade_todo(self, submissions, saved, todo, pool, progress) -> list[SubmissionGrade]:
+        """:meth:`grade_all` once it knows which hand-ins to run (``todo``, on ``pool``) and
+        which have a result already (``saved``)."""
         results: dict[tuple[str, str], SubmissionGrade] = {}
-        todo = []
         for sub in submissions:
             self._prepared(sub.assignment_id)
             if self.reset_manual:
                 drop_manual_grades(self.db_url, sub.student_id, sub.assignment_id)
-            done = self.results.load(sub.student_id, sub.assignment_id, sub.notebook)
+            done = saved[sub.key]
             if done is not None:
                 # Not run again, but its time, extension and penalty follow today's settings.
                 self._record_lateness(sub)
                 results[sub.key] = done
                 if progress:
                     progress(done)
-            else:
-                todo.append(sub)
-        # One assignment after the other, so that each one's feedback can be written (in a side
-        # process) as soon as its last hand-in is recorded, while the next one is graded.
+        # One assignment after the other (the progress reads in order); each hand-in's feedback
+        # page is written (in a side process) as soon as it is recorded, while grading goes on.
         todo.sort(key=lambda sub: (sub.assignment_id, sub.student_id))
-        left = {
-            aid: sum(s.assignment_id == aid for s in todo)
-            for aid in {s.assignment_id for s in todo}
-        }
         feedback = FeedbackWriter(self.course, self.db_url)
-        scheduled = sorted({s.assignment_id for s in submissions} - set(left))
-        for aid in scheduled:
+        whole = {s.assignment_id for s in submissions} - {s.assignment_id for s in todo}
+        for aid in sorted(whole):  # nothing to run: their pages follow the gradebook again
             feedback.schedule(aid)
+        single: set[tuple[str, str]] = set()
         if todo:
-            pool = self._pool()  # the workers load while the first hand-ins are prepared
-            try:
-                window: deque[_Job] = deque()
-                pending = iter(todo)
-                for sub in pending:
-                    self._prepared(sub.assignment_id)
-                    window.append(self._start(sub, pool))
-                    if len(window) >= 2 * self.workers:
-                        break
-                while window:
-                    job = window.popleft()
-                    grade = self._finish(job)
-                    results[job.submission.key] = grade
-                    if progress:
-                        progress(grade)
-                    left[grade.assignment] -= 1
-                    if not left[grade.assignment]:
-                        feedback.schedule(grade.assignment)
-                        scheduled.append(grade.assignment)
-                    nxt = next(pending, None)
-                    if nxt is not None:
-                        self._prepared(nxt.assignment_id)
-                        window.append(self._start(nxt, pool))
-            finally:
-                pool.close()
+            window: deque[_Job] = deque()
+            pending = iter(todo)
+            for sub in pending:
+                self._prepared(sub.assignment_id)
+                window.append(self._start(sub, pool))
+                if len(window) >= 2 * self.workers:
+                    break
+            while window:
+                job = window.popleft()
+                grade = self._finish(job)
+                results[job.submission.key] = grade
+                if progress:
+                    progress(grade)
+                if grade.recorded:
+                    feedback.schedule(grade.assignment, grade.student_id)
+                    single.add(job.submission.key)
+                nxt = next(pending, None)
+                if nxt is not None:
+                    self._prepared(nxt.assignment_id)
+                    window.append(self._start(nxt, pool))
         # One truth: every page, row and export comes from the gradebook as it is now, with
         # the manual grades of formgrader and the submissions of earlier batches.
         records = recorded_course(self.db_url)
-        for aid in sorted(self.pages.stale(records) - set(scheduled)):
-            feedback.schedule(aid)
-            scheduled.append(aid)
+        regenerated = single | {
+            (r.student_id, r.assignment) for r in records if r.assignment in whole
+        }
+        for sid, aid in sorted(self.pages.stale(records) - regenerated):
+            feedback.schedule(aid, sid)
+            regenerated.add((sid, aid))
         feedback.wait()
         rows = self._rows(records, results)
-        self.pages.collect(rows, records, set(scheduled))
+        self.pages.collect(rows, records, regenerated)
         self._course_rows = rows
         share(self.out, self.group)
         return [rows[s.key] for s in submissions]
