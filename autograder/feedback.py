@@ -66,11 +66,10 @@ def feedback_batches(course: Path, db_url: str, requests: Iterable[str]) -> None
 
 
 class FeedbackWriter:
-    """Writes feedback pages in one side process while the grading goes on: each hand-in's as
-    soon as it is recorded, so that few are left when the last one is. The process loads
-    nbconvert and nbgrader once for the whole batch (each load costs seconds of CPU that the
-    workers need) and takes its requests on its stdin. A page nbgrader does not write becomes
-    a plain page."""
+    """Writes feedback pages in one side process while the grading goes on, an assignment (or
+    a hand-in) at a time. The process loads nbconvert and nbgrader once for the whole batch
+    (each load costs seconds of CPU that the workers need) and takes its requests on its
+    stdin. A page nbgrader does not write becomes a plain page."""
 
     CODE = (
         "import sys; from pathlib import Path; from autograder.feedback import feedback_batches; "

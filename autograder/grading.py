@@ -25,7 +25,7 @@ import os
 import shutil
 import time
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,14 +275,15 @@ class Grader:
                 results[sub.key] = done
                 if progress:
                     progress(done)
-        # One assignment after the other (the progress reads in order); each hand-in's feedback
-        # page is written (in a side process) as soon as it is recorded, while grading goes on.
+        # One assignment after the other, so that each one's feedback can be written (in a side
+        # process, nbgrader's templates loaded once per assignment) as soon as its last hand-in
+        # is recorded, while the next one is graded.
         todo.sort(key=lambda sub: (sub.assignment_id, sub.student_id))
+        left = Counter(sub.assignment_id for sub in todo)
         feedback = FeedbackWriter(self.course, self.db_url)
-        whole = {s.assignment_id for s in submissions} - {s.assignment_id for s in todo}
-        for aid in sorted(whole):  # nothing to run: their pages follow the gradebook again
+        scheduled = {s.assignment_id for s in submissions} - set(left)
+        for aid in sorted(scheduled):  # nothing to run: their pages follow the gradebook again
             feedback.schedule(aid)
-        single: set[tuple[str, str]] = set()
         if todo:
             window: deque[_Job] = deque()
             pending = iter(todo)
@@ -297,9 +298,10 @@ class Grader:
                 results[job.submission.key] = grade
                 if progress:
                     progress(grade)
-                if grade.recorded:
-                    feedback.schedule(grade.assignment, grade.student_id)
-                    single.add(job.submission.key)
+                left[grade.assignment] -= 1
+                if not left[grade.assignment]:
+                    feedback.schedule(grade.assignment)
+                    scheduled.add(grade.assignment)
                 nxt = next(pending, None)
                 if nxt is not None:
                     self._prepared(nxt.assignment_id)
@@ -307,12 +309,10 @@ class Grader:
         # One truth: every page, row and export comes from the gradebook as it is now, with
         # the manual grades of formgrader and the submissions of earlier batches.
         records = recorded_course(self.db_url)
-        regenerated = single | {
-            (r.student_id, r.assignment) for r in records if r.assignment in whole
-        }
-        for sid, aid in sorted(self.pages.stale(records) - regenerated):
-            feedback.schedule(aid, sid)
-            regenerated.add((sid, aid))
+        for aid in sorted({aid for _, aid in self.pages.stale(records)} - scheduled):
+            feedback.schedule(aid)
+            scheduled.add(aid)
+        regenerated = {(r.student_id, r.assignment) for r in records if r.assignment in scheduled}
         feedback.wait()
         rows = self._rows(records, results)
         self.pages.collect(rows, records, regenerated)
