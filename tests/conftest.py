@@ -35,6 +35,8 @@ NEEDS = {
         "test_isolation",
         "test_isolation_cluster",
         "test_lms",
+        "test_notebook_times",
+        "test_notebook_times_browser",
         "test_notebooks",
         "test_one_truth",
         "test_postgres",
@@ -60,6 +62,7 @@ NEEDS = {
         "test_explorer_browser",
         "test_explorer_layout_browser",
         "test_feedback_offline_browser",
+        "test_notebook_times_browser",
         "test_student_mode_browser",
     },
     "slow": {
@@ -67,10 +70,15 @@ NEEDS = {
         "test_distributed",
         "test_grading_hostile",
         "test_isolation_cluster",
+        "test_notebook_times_browser",
         "test_postgres",
         "test_exchange_users",
     },
 }
+
+#: The name of the test property (``record_property``) whose values are printed at the end of
+#: the run: the figures of ``tests/test_notebook_times_browser.py``.
+REPORTED = "notebook_time"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -89,6 +97,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(getattr(pytest.mark, marker))
                 if missing.get(marker):
                     item.add_marker(pytest.mark.skip(reason=f"{marker}: {missing[marker]}"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == REPORTED
+    ]
+    if lines:
+        terminalreporter.section("notebook times")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 # Kernels started by the tests use one BLAS thread, as graded kernels do: on the course's small
