@@ -13,8 +13,14 @@ one function left unanswered, and blank), then times
    grading draws them (``sandbox_shim/grading_figures.py``).
 
 It prints the three wall times and two ratios: this grader against plain nbgrader (target at
-most 0.5 on 2 cores) and against the pure compute (target at most 1.3). Figures only: it
-asserts nothing, so a noisy machine never fails a build.
+most 0.5 on 2 cores) and against the pure compute (target at most 1.3).
+
+Before that it prints how long each notebook takes as a student runs it
+(:mod:`autograder.notebook_times`): the instructor notebook run top to bottom headless (target
+20 s on 2 cores) and the solved release run with Run All in a student-mode JupyterLab in
+headless Chromium (target 30 s), wall time and the kernel's CPU time, with the load average.
+``--only notebooks`` or ``--only grading`` runs one part; ``--no-browser`` skips JupyterLab.
+Figures only: it asserts nothing, so a noisy machine never fails a build.
 """
 
 from __future__ import annotations
@@ -210,7 +216,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder benchmark", description=__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--minimum", type=int, default=40, help="hand-ins in the batch (40)")
+    parser.add_argument(
+        "--only",
+        choices=["notebooks", "grading"],
+        help="time only the notebooks as students run them, or only grading",
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="time the notebooks headless only"
+    )
     args = parser.parse_args(argv)
+
+    if args.only != "grading":
+        from autograder.notebook_times import measure
+
+        print(measure(browser=not args.no_browser), flush=True)
+        if args.only == "notebooks":
+            return 0
 
     from autograder.release import release
 

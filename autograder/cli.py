@@ -295,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.set_defaults(run=_bundle)
 
     commands.add_parser(
-        "benchmark", help="time this grader against plain nbgrader on a generated batch"
+        "benchmark",
+        help="time each notebook as students run it, and this grader against plain nbgrader",
     )
     return parser
 

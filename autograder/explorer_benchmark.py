@@ -75,8 +75,20 @@ class LabServer:
         timeout: float = 60,
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        settings: Mapping[str, Mapping] | None = None,
     ):
         self.root = pathlib.Path(root)
+        #: JupyterLab settings by plugin id ("@jupyterlab/notebook-extension:tracker"), merged
+        #: over the defaults below (no news, no update check, every cell rendered).
+        self.settings = {
+            "@jupyterlab/apputils-extension:notification": {
+                "fetchNews": "false",
+                "checkForUpdates": False,
+            },
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+        }
+        for plugin, values in (settings or {}).items():
+            self.settings[plugin] = {**self.settings.get(plugin, {}), **values}
         self.extra_args = list(extra_args)
         self.extra_env = dict(env or {})
         self.python = python
@@ -134,15 +146,9 @@ class LabServer:
             path = self._home / sub
             path.mkdir(parents=True, exist_ok=True)
             env[var] = str(path)
-        settings = self._home / "settings" / "@jupyterlab"
-        _write_json(
-            settings / "apputils-extension" / "notification.jupyterlab-settings",
-            {"fetchNews": "false", "checkForUpdates": False},
-        )
-        _write_json(
-            settings / "notebook-extension" / "tracker.jupyterlab-settings",
-            {"windowingMode": "none"},
-        )
+        for plugin, values in self.settings.items():
+            package, name = plugin.split(":")
+            _write_json(self._home / "settings" / package / f"{name}.jupyterlab-settings", values)
         cmd = [
             self.python,
             "-m",

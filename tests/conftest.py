@@ -31,6 +31,7 @@ _BROWSER = {
     "test_explorer_layout_browser",
     "test_feedback_offline_browser",
     "test_formgrader_browser",
+    "test_notebook_times_browser",
     "test_student_mode_browser",
 }
 #: What each test module needs beyond Python, as pytest markers (one table, so that the fast
@@ -46,6 +47,7 @@ NEEDS = {
         "test_failure_messages",
         "test_feedback_summary",
         "test_lms",
+        "test_notebook_times",
         "test_notebooks",
         "test_one_truth",
         "test_postgres",
@@ -74,8 +76,14 @@ NEEDS = {
         "test_postgres",
         "test_exchange_users",
         "test_formgrader_browser",
+        "test_notebook_times_browser",
     },
 }
+
+
+#: The name of the test property (``record_property``) whose values are printed at the end of
+#: the run: the figures of ``tests/test_notebook_times_browser.py``.
+REPORTED = "notebook_time"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -94,6 +102,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(getattr(pytest.mark, marker))
                 if missing.get(marker):
                     item.add_marker(pytest.mark.skip(reason=f"{marker}: {missing[marker]}"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == REPORTED
+    ]
+    if lines:
+        terminalreporter.section("notebook times")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 # Kernels started by the tests use one BLAS thread, as graded kernels do: on the course's small

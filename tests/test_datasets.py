@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -53,6 +56,24 @@ def test_digits_even_odd_split():
     np.testing.assert_array_equal(X[:, 5], split.train_images[5].ravel() / 16)
     again = datasets.load_digits_even_odd()
     np.testing.assert_array_equal(split.test_digits, again.test_digits)
+
+
+def test_digits_are_scikit_learns_without_importing_it():
+    """The notebooks read the digits from scikit-learn's data file: the same arrays as
+    ``load_digits``, and scikit-learn (a second of SciPy imports) is not imported for them."""
+    from sklearn.datasets import load_digits
+
+    images, digits = datasets._digits()
+    reference = load_digits()
+    np.testing.assert_array_equal(images, reference.images)
+    np.testing.assert_array_equal(digits, reference.target)
+    assert images.dtype == reference.images.dtype and digits.dtype == reference.target.dtype
+    code = (
+        "import sys; from utils import datasets; datasets.load_digits_even_odd(); "
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_training_subset_keeps_examples_whole_and_nests():

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -59,13 +62,30 @@ def load_digits_even_odd(m_train: int = 1200, seed: int = 1) -> DigitsSplit:
     -------
     DigitsSplit
     """
-    from sklearn.datasets import load_digits  # imported here: only the image notebooks need it
-
-    digits = load_digits()
-    images, labels = digits.images, digits.target
+    images, labels = _digits()
     order = np.random.default_rng(seed).permutation(len(labels))
     train, test = order[:m_train], order[m_train:]
     return DigitsSplit(images[train], labels[train], images[test], labels[test])
+
+
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1797 digits: images of shape (1797, 8, 8) and digits of shape (1797,).
+
+    The same arrays as ``sklearn.datasets.load_digits()``, read from the file that ships inside
+    scikit-learn without importing it: importing scikit-learn costs about a second (it imports
+    SciPy), a good part of a notebook's run. Where that file is not found, ``load_digits``.
+    """
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "datasets" / "data" / "digits.csv.gz"
+        if path.is_file():
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                data = np.loadtxt(f, delimiter=",")
+            return data[:, :-1].reshape(-1, 8, 8), data[:, -1].astype(int)
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return digits.images, digits.target
 
 
 def images_to_X(images: np.ndarray) -> np.ndarray:
