@@ -135,6 +135,7 @@ def time_headless(aid: str, source: Path = SOURCE, timeout: int = 600) -> Notebo
             kernel_name="python3",
             allow_errors=True,
             resources={"metadata": {"path": str(work)}},
+            extra_arguments=["--IPKernelApp.log_level=50"],  # no start-up warnings
         )
         load = os.getloadavg()[0]
         start = time.perf_counter()
