@@ -42,6 +42,7 @@ NEEDS = {
     "kernel": {
         "test_bundle",
         "test_class_report",
+        "test_course_out_config",
         "test_deadlines",
         "test_explorer",
         "test_failure_messages",
