@@ -119,16 +119,11 @@ def time_headless(aid: str, source: Path = SOURCE, timeout: int = 600) -> Notebo
     """Run ``source/<aid>/<aid>.ipynb`` top to bottom with nbclient; time it and every cell."""
     from nbclient import NotebookClient
 
-    from autograder.support_modules import write as write_support_modules
+    from autograder.support_modules import stage_notebook
 
     path = Path(source) / aid / f"{aid}.ipynb"
     with tempfile.TemporaryDirectory(prefix="notebook-times-") as work:
-        work = Path(work)
-        for item in path.parent.iterdir():
-            if item.is_file():
-                shutil.copy(item, work / item.name)
-        write_support_modules(aid, work, source)
-        nb = nbformat.read(work / path.name, as_version=4)
+        nb = nbformat.read(stage_notebook(path, Path(work), source), as_version=4)
         client = NotebookClient(
             nb,
             timeout=timeout,

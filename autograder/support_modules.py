@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import importlib
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,6 +312,18 @@ def write(assignment_id: str, folder: Path, source: Path = SOURCE) -> list[Path]
         path.write_text(render(module, source), encoding="utf-8")
         written.append(path)
     return written
+
+
+def stage_notebook(notebook: Path, folder: Path, source: Path = SOURCE) -> Path:
+    """Copy an instructor notebook and the files beside it into ``folder``, with the support
+    modules its release generates (they are not in ``source/``), so that it runs there as it
+    does for students; return the copy's path."""
+    notebook = Path(notebook)
+    for item in notebook.parent.iterdir():
+        if item.is_file():
+            shutil.copy(item, Path(folder) / item.name)
+    write(notebook.stem, folder, source)
+    return Path(folder) / notebook.name
 
 
 def after_generate_assignment(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.support_modules import write as write_support_modules
+from autograder.support_modules import stage_notebook
 
 
 def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout: int = 180):
@@ -26,12 +25,7 @@ def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout:
     timeout : int
         Seconds one cell may take.
     """
-    for item in path.parent.iterdir():
-        if item.is_file():
-            shutil.copy(item, workdir / item.name)
-    # An instructor notebook's folder does not hold them: they live in its release only.
-    write_support_modules(path.stem, workdir)
-    nb = nbformat.read(workdir / path.name, as_version=4)
+    nb = nbformat.read(stage_notebook(path, workdir), as_version=4)
     client = NotebookClient(
         nb,
         timeout=timeout,
