@@ -217,16 +217,21 @@ def solved_release(folder: Path, aids: Iterable[str], release: Path = RELEASE) -
 
 
 def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid``, from each process's parent in ``/proc/*/stat`` (the
+    ``task/*/children`` lists can miss a child that was just started)."""
+    children: dict[int, list[int]] = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The name (field 2) may hold spaces and parentheses: the fields after its last ")".
+            ppid = int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat_file.parent.name))
     found, todo = [], [pid]
     while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found += children
-            todo += children
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
     return found
 
 
