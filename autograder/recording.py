@@ -1,10 +1,11 @@
 """Recording grades in nbgrader's gradebook.
 
 Each judged hand-in is recorded with nbgrader's own autograde steps (the student and the
-submission in the gradebook, then ``ClearMetadataPreprocessor``, ``LimitOutput``,
-``SaveAutoGrades`` and ``AssignLatePenalties``), with the sandboxed run's outputs and the
-grader's verdicts in place of nbgrader's execution (:func:`record_autograde`). Only the
-grader's process writes the gradebook."""
+submission in the gradebook, then ``ClearMetadataPreprocessor``, ``LimitOutput`` and
+``SaveAutoGrades``), with the sandboxed run's outputs and the grader's verdicts in place of
+nbgrader's execution (:func:`record_autograde`); its late penalty follows, once the
+submission's extension is set (:func:`apply_lateness`). Only the grader's process writes the
+gradebook."""
 
 from __future__ import annotations
 
@@ -88,10 +89,11 @@ def fill_outputs(
         cell.execution_count = done.get("execution_count")
 
 
-#: nbgrader's autograde steps after its execution, in its order (its final
-#: ``CheckCellMetadata`` is left out: the grader checked the notebook when staging it, and only
-#: outputs changed since).
-AFTER_EXECUTION = [ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties]
+#: nbgrader's autograde steps after its execution, in its order. Its final ``CheckCellMetadata``
+#: is left out (the grader checked the notebook when staging it, and only outputs changed
+#: since), and so is ``AssignLatePenalties``: :func:`apply_lateness` runs it right after, once
+#: the submission's extension is set, for graded and resumed hand-ins alike.
+AFTER_EXECUTION = [ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades]
 
 
 def record_autograde(
