@@ -1,5 +1,5 @@
-"""The class report, ``OUT/report.html``: one page, readable offline (figures are PNG inlined
-as base64, no script, no CDN), for the instructor after a batch.
+"""The class report, ``OUT/report.html``: one page, readable offline (charts are inline SVG,
+:mod:`autograder.report_charts`; no script, no CDN), for the instructor after a batch.
 
 * per-exercise pass rates and the score distribution of each assignment;
 * the named mistakes most made per graded function (codes of :mod:`autograder.mistakes`,
@@ -14,7 +14,6 @@ Every id and text is escaped (:func:`autograder.safe_text.for_html`).
 
 from __future__ import annotations
 
-import base64
 import io
 import itertools
 from collections import Counter, defaultdict
@@ -26,54 +25,13 @@ import numpy as np
 
 from autograder.course import graded_function
 from autograder.mistakes import MEANING, mistake_code
+from autograder.report_charts import assignment_charts
 from autograder.safe_text import for_html
 
 #: Share of each solution's tokens found in the other above which a pair is listed.
 SIMILARITY = 0.8
 #: copydetect's noise threshold (k-gram length) and window for short solution cells.
 NOISE, GUARANTEE = 12, 16
-
-
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return (
-        "<img alt='figure' src='data:image/png;base64,"
-        + base64.b64encode(buffer.getvalue()).decode()
-        + "'>"
-    )
-
-
-def _figures(grades) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    parts = []
-    by_assignment = defaultdict(list)
-    for g in grades:
-        by_assignment[g.assignment].append(g)
-    for aid, group in sorted(by_assignment.items()):
-        passed, total = Counter(), Counter()
-        for g in group:
-            for c in g.cells:
-                total[c.grade_id] += 1
-                passed[c.grade_id] += c.status == "passed"
-        names = list(total)
-        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 0.3 * len(names) + 1.5))
-        left.barh(names, [passed[n] / total[n] for n in names], color="#4c72b0")
-        left.set_xlim(0, 1)
-        left.invert_yaxis()
-        left.set_title("pass rate per exercise")
-        right.hist([g.score for g in group], bins=10, range=(0, group[0].max_score or 1))
-        right.set_title(f"scores (of {group[0].max_score:g})")
-        fig.suptitle(aid)
-        parts.append(f"<h3>{for_html(aid)}</h3>{_png(fig)}")
-    return "".join(parts)
 
 
 def mistakes_per_function(grades) -> dict[tuple[str, str], Counter]:
@@ -206,7 +164,7 @@ def write_class_report(out: Path, grades, notebooks, release: Path) -> Path:
         The student release (its cells are the boilerplate of the similarity check).
     """
     grades = list(grades)
-    sections = ["<h2>Pass rates and scores</h2>", _figures(grades) if grades else ""]
+    sections = ["<h2>Pass rates and scores</h2>", assignment_charts(grades)]
     sections.append("<h2>Named mistakes most made, per function</h2><table border='1'>")
     sections.append("<tr><th>assignment</th><th>function</th><th>mistake</th><th>students</th>")
     sections.append("<th>meaning</th></tr>")

@@ -22,6 +22,8 @@ import nbgrader
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets.config import Config
 
+from autograder.feedback_exporter import FeedbackExporter
+
 #: Folder of this course's nbconvert templates, and of nbgrader's (its Bootstrap CSS is
 #: under static/, which GenerateFeedback adds to the template paths itself).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -146,6 +148,8 @@ def configure_feedback(c: Config, mathjax_url: str | None = None) -> Config:
         at = names.index("SanitizeStudentOutputs") if "SanitizeStudentOutputs" in names else None
         preprocessors.insert(len(preprocessors) if at is None else at, FunctionSummary)
     c.GenerateFeedback.preprocessors = preprocessors
+    # nbconvert's HTML exporter without its second parse of every page (feedback_exporter).
+    c.GenerateFeedback.exporter_class = FeedbackExporter
     c.HTMLExporter.template_name = TEMPLATE_NAME
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
     if mathjax_url:

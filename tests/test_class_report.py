@@ -4,6 +4,7 @@ similar solutions found by copydetect."""
 
 from __future__ import annotations
 
+import csv
 import re
 
 import nbformat
@@ -11,6 +12,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.mistakes import MISTAKES, mistake_code
+from autograder.report_charts import score_counts
 from tests.course_outputs import AID, cells, functions, write_hand_in
 
 WRONG_AXIS = "def column_percentages(A):\n    return 100 * A / np.sum(A)\n"
@@ -38,7 +40,39 @@ def test_report_is_offline_with_inline_figures(report):
     _, page = report
     assert not re.search(r"(src|href)=['\"]?(https?:)?//", page)  # nothing fetched
     assert "<script" not in page
-    assert page.count("data:image/png;base64,") >= 1
+    assert page.count("<svg role='img'") == 2  # one assignment: pass rates and scores
+
+
+def test_charts_draw_the_rates_and_scores_of_the_csv_files(report):
+    out, page = report
+    with (out / "cell_grades.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    expected = {}
+    for row in rows:
+        passed, total = expected.get(row["grade_id"], (0, 0))
+        expected[row["grade_id"]] = (passed + (row["status"] == "passed"), total + 1)
+    bars = re.findall(
+        r"class='pass-rate' data-exercise='([^']+)' data-passed='(\d+)' "
+        r"data-submissions='(\d+)' x='[\d.]+' y='[\d.]+' width='([\d.]+)'",
+        page,
+    )
+    assert {gid: (int(p), int(t)) for gid, p, t, _ in bars} == expected
+    for _, passed, total, width in bars:  # a bar's length is its share of the full width
+        assert float(width) == pytest.approx(int(passed) / int(total) * 300, abs=0.06)
+    with (out / "grades.csv").open(newline="", encoding="utf-8") as f:
+        grades = list(csv.DictReader(f))
+    top = float(grades[0]["max_score"])
+    bins = re.findall(r"data-low='([\d.]+)' data-high='([\d.]+)' data-count='(\d+)'", page)
+    assert len(bins) == 10
+    for low, high, count in bins:  # every student's score in exactly one tenth of the range
+        inside = [
+            g
+            for g in grades
+            if float(low) <= float(g["score"]) < float(high)
+            or float(g["score"]) == float(high) == top
+        ]
+        assert int(count) == len(inside)
+    assert sum(int(c) for *_, c in bins) == len(grades) == 5
 
 
 def test_similar_solutions_are_listed_and_different_ones_not(report):
@@ -106,3 +140,10 @@ def test_mistake_codes_are_unique_and_stable():
                 "missing_keepdims", "wrong_derivative", "bias_not_added", "zero_init",
                 "in_place", "rng_global"}  # fmt: skip
     assert required <= set(codes)
+
+
+def test_score_bins_are_tenths_of_the_maximum_the_top_one_closed():
+    # [0, 1) [1, 2) ... [9, 10]: 1.5 is in the second tenth, 10 (full marks) in the last,
+    # extra credit (11) joins the last and a negative score the first.
+    assert score_counts([0, 1.4, 1.5, 9.99, 10, 11, -1], 10) == [2, 2, 0, 0, 0, 0, 0, 0, 0, 3]
+    assert score_counts([], 15) == [0] * 10

@@ -8,7 +8,6 @@ import pathlib
 import re
 
 import nbformat
-from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from autograder.course import nbgrader_config
@@ -109,7 +108,7 @@ def render(nb) -> str:
     # As GenerateFeedback does: Bootstrap's CSS on the template path.
     css = NBGRADER_FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"
     c.HTMLExporter.extra_template_paths = [str(css)]
-    exporter = HTMLExporter(config=c)
+    exporter = c.GenerateFeedback.exporter_class(config=c)  # the course's exporter
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
@@ -130,7 +129,9 @@ def test_rows_group_the_checks_by_function_with_the_first_thing_to_fix():
 def test_page_has_the_summary_on_top_and_contents_by_function():
     page = render(graded_notebook())
     summary = page.index("course-summary")
-    assert summary < page.index('id="toc"') < page.index("02 · Logistic regression<a")
+    assert (
+        summary < page.index('id="toc"') < page.index('Logistic regression<a class="anchor-link"')
+    )
     table = page[summary : page.index('id="toc"')]
     assert re.search(r"<code>propagate</code>.*?0\.0 / 4\.0.*?a rank-1 array", table, re.S)
     assert re.search(

@@ -22,7 +22,6 @@ import nbformat
 import nbgrader
 import pytest
 from bleach._vendor import html5lib
-from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from nbgrader.preprocessors import GetGrades
 from traitlets.config import Config
@@ -199,7 +198,7 @@ def _render(nb: nbformat.NotebookNode, sanitize: bool, tmp_path: Path) -> str:
         preprocessors.append(SanitizeStudentOutputs)
     if not sanitize:
         preprocessors = [p for p in preprocessors if p is not SanitizeStudentOutputs]
-    exporter = HTMLExporter(config=config)
+    exporter = course.GenerateFeedback.exporter_class(config=config)  # the course's exporter
     for preprocessor in preprocessors:
         exporter.register_preprocessor(preprocessor(config=config), enabled=True)
     resources = {
