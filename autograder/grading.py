@@ -31,13 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    ClearOutput,
-    DeduplicateIds,
-    OverwriteCells,
-    OverwriteKernelspec,
-)
+from nbgrader.preprocessors import ClearOutput, DeduplicateIds
 from nbgrader.utils import parse_utc
 from traitlets.config import Config
 
@@ -56,6 +50,11 @@ from autograder.judging import (
 )
 from autograder.kernel_outcomes import execution_notes, kernel_verdicts
 from autograder.nbgrader_api import one_engine_per_gradebook, open_api, raise_on_failure
+from autograder.nbgrader_steps import (
+    OverwriteCellsOnce,
+    OverwriteKernelspecOnce,
+    RememberingCheckCellMetadata,
+)
 from autograder.recording import (
     RecordedSubmission,
     apply_lateness,
@@ -199,9 +198,9 @@ class Grader:
             for cls in (
                 ClearOutput,
                 DeduplicateIds,
-                OverwriteKernelspec,
-                OverwriteCells,
-                CheckCellMetadata,
+                OverwriteKernelspecOnce,  # nbgrader's OverwriteKernelspec, read once
+                OverwriteCellsOnce,  # nbgrader's OverwriteCells, the gradebook read once
+                RememberingCheckCellMetadata,  # nbgrader's CheckCellMetadata, remembering
             )
         ]
 

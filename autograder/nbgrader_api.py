@@ -19,6 +19,7 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.engine import Engine
 
 from autograder.course import nbgrader_config
+from autograder.nbgrader_steps import alembic_head
 
 
 @contextlib.contextmanager
@@ -42,10 +43,15 @@ def one_engine_per_gradebook() -> Iterator[None]:
         return engines[key]
 
     nbgrader.api.create_engine = shared
+    # A new gradebook is stamped with the head of nbgrader's migrations: read in this process
+    # (nbgrader_steps.alembic_head), not by an ``alembic heads`` subprocess.
+    stamp = nbgrader.api.get_alembic_version
+    nbgrader.api.get_alembic_version = alembic_head
     try:
         yield
     finally:
         nbgrader.api.create_engine = made
+        nbgrader.api.get_alembic_version = stamp
         for engine in engines.values():
             engine.dispose()
 

@@ -19,14 +19,16 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import AssignLatePenalties, LimitOutput, SaveAutoGrades
+from nbgrader.api import Grade, Gradebook, MissingEntry
+from nbgrader.preprocessors import AssignLatePenalties, LimitOutput
 from nbgrader.utils import parse_utc
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 
 from autograder.course import COURSE_ID
 from autograder.judging import Verdict, verdict_outputs
+from autograder.nbgrader_steps import SaveAutoGradesAtOnce
 
 
 @event.listens_for(Engine, "connect")
@@ -89,11 +91,12 @@ def fill_outputs(
         cell.execution_count = done.get("execution_count")
 
 
-#: nbgrader's autograde steps after its execution, in its order. Its final ``CheckCellMetadata``
-#: is left out (the grader checked the notebook when staging it, and only outputs changed
-#: since), and so is ``AssignLatePenalties``: :func:`apply_lateness` runs it right after, once
-#: the submission's extension is set, for graded and resumed hand-ins alike.
-AFTER_EXECUTION = [ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades]
+#: nbgrader's autograde steps after its execution, in its order (``SaveAutoGrades`` reading and
+#: committing the hand-in's grades at once: autograder.nbgrader_steps). Its final
+#: ``CheckCellMetadata`` is left out (the grader checked the notebook when staging it, and only
+#: outputs changed since), and so is ``AssignLatePenalties``: :func:`apply_lateness` runs it
+#: right after, once the submission's extension is set, for graded and resumed hand-ins alike.
+AFTER_EXECUTION = [ClearMetadataPreprocessor, LimitOutput, SaveAutoGradesAtOnce]
 
 
 def record_autograde(
@@ -231,7 +234,8 @@ def auto_scores(db_url: str, student_id: str, assignment_id: str) -> dict:
             graded = gb.find_submission_notebook(assignment_id, assignment_id, student_id)
         except MissingEntry:
             return {}
-        return {g.name: (g.auto_score, g.max_score) for g in graded.grades}
+        grades = gb.db.query(Grade).options(joinedload(Grade.cell)).filter_by(notebook=graded)
+        return {g.name: (g.auto_score, g.max_score) for g in grades}  # (cells in one query)
 
 
 def drop_manual_grades(db_url: str, student_id: str, assignment_id: str) -> int:
