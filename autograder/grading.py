@@ -264,6 +264,10 @@ class Grader:
         which have a result already (``saved``)."""
         results: dict[tuple[str, str], SubmissionGrade] = {}
         for sub in submissions:
+            if saved[sub.key] is None and not self.reset_manual:
+                # Prepared when it starts (below): while the workers run the hand-ins before it,
+                # not all before the first one.
+                continue
             self._prepared(sub.assignment_id)
             if self.reset_manual:
                 drop_manual_grades(self.db_url, sub.student_id, sub.assignment_id)
@@ -388,7 +392,6 @@ class Grader:
             # Grade the untouched release instead, so nbgrader records a zero for every cell.
             nb = nbformat.read(self.course / "release" / aid / f"{aid}.ipynb", as_version=4)
             job.verdicts = {gid: Verdict(status, reason) for gid in self._plans[aid]}
-        nbformat.write(nb, staged)
         if sub.timestamp:
             # nbgrader's autograde reads it, records the time and assigns the late penalty.
             (staged.parent / "timestamp.txt").write_text(sub.timestamp, encoding="utf-8")
@@ -400,6 +403,7 @@ class Grader:
             # Staged sanitised: nbgrader's autograde then skips sanitising it again.
             nbformat.write(job.sanitized, staged)
         except Exception as err:  # nbgrader refused the notebook even after repair
+            nbformat.write(nb, staged)  # staged as repaired, for the instructor to look at
             job.verdicts = {
                 gid: Verdict("error", f"the notebook could not be read for grading: {err}")
                 for gid in self._plans[aid]

@@ -29,7 +29,8 @@ def one_engine_per_gradebook() -> Iterator[None]:
 
     nbgrader builds a new engine each time a ``Gradebook`` is opened, and its preprocessors
     open one each, committing after every cell: recording a hand-in opened about ten, and each
-    new engine connected and compiled every query again. The grader records a whole batch in
+    new engine connected and compiled every query again (and closing a gradebook closed its
+    engine's connections). The grader records a whole batch in
     one such block, where nobody deletes the gradebook (a pooled connection to a deleted file
     would write nowhere); on leaving it, the engines are closed and nbgrader's own way is back.
     """
@@ -39,7 +40,11 @@ def one_engine_per_gradebook() -> Iterator[None]:
     def shared(url, **kwargs) -> Engine:
         key = f"{url}|{sorted(kwargs.items())!r}"
         if key not in engines:
-            engines[key] = made(url, **kwargs)
+            engine = engines[key] = made(url, **kwargs)
+            # nbgrader's Gradebook.close() disposes of its engine, which closed the pooled
+            # connection at every close and reconnected at the next open: here the engine
+            # outlives the gradebooks, and is disposed of when the block ends.
+            engine.dispose = lambda close=True: None
         return engines[key]
 
     nbgrader.api.create_engine = shared
@@ -53,6 +58,7 @@ def one_engine_per_gradebook() -> Iterator[None]:
         nbgrader.api.create_engine = made
         nbgrader.api.get_alembic_version = stamp
         for engine in engines.values():
+            del engine.dispose  # Engine.dispose again
             engine.dispose()
 
 

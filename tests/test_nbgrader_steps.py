@@ -223,3 +223,23 @@ def test_the_kernel_is_the_source_notebooks_as_nbgrader_sets_it(course, kernel):
         ours, _ = once.preprocess(copy.deepcopy(nb), _resources(grader))
         assert ours == theirs
     assert ours.metadata["kernelspec"]["name"] == release.metadata["kernelspec"]["name"]
+
+
+def test_gradebooks_share_one_engine_and_its_connection_within_the_block(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    Gradebook(url, COURSE_ID).close()
+    made = nbgrader.api.create_engine
+    with one_engine_per_gradebook():
+        first = Gradebook(url, COURSE_ID)
+        engine = first.engine
+        first.close()  # nbgrader disposes of its engine here: the connection must stay
+        assert engine.pool.checkedin() == 1
+        second = Gradebook(url, COURSE_ID)
+        assert second.engine is engine
+        second.close()
+        assert engine.pool.checkedin() == 1
+    assert engine.pool.checkedin() == 0  # disposed of when the block ended
+    assert nbgrader.api.create_engine is made
+    third = Gradebook(url, COURSE_ID)  # nbgrader's own way again: an engine of its own
+    assert third.engine is not engine
+    third.close()
