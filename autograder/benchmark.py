@@ -124,12 +124,12 @@ COMPUTE_SCRIPT = r"""
 import json, os, sys, tempfile, time, contextlib, io
 import matplotlib
 # Figures are drawn as grading draws them (PNG at the end of each cell), as Jupyter would.
-sys.path.insert(0, sys.argv[2])
+sys.path.insert(0, sys.argv[1])
 matplotlib.use("module://grading_figures")
 import grading_figures
 import nbformat
 import shutil
-jobs = json.loads(sys.argv[1])
+jobs = json.load(sys.stdin)
 total = 0.0
 def normal(source):
     return "\n".join(x.rstrip() for x in source.replace("\r\n", "\n").split("\n")).strip()
@@ -191,19 +191,29 @@ def time_pure_compute(
     }
     jobs = [(str(p), str(release / p.parent.name), skipped[p.parent.name]) for p in notebooks]
     shards = [jobs[i::workers] for i in range(max(1, workers))]
+    # The jobs go on stdin: a large batch's list is longer than a command line may be.
     processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", COMPUTE_SCRIPT, json.dumps(shard), str(SHIM)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=ROOT,
+        (
+            subprocess.Popen(
+                [sys.executable, "-c", COMPUTE_SCRIPT, str(SHIM)],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                cwd=ROOT,
+            ),
+            json.dumps(shard),
         )
         for shard in shards
         if shard
     ]
-    seconds = [float(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+    for process, shard in processes:  # all started before any is waited for
+        process.stdin.write(shard)
+        process.stdin.close()
+    seconds = [float(p.stdout.read().strip().splitlines()[-1]) for p, _ in processes]
+    for process, _ in processes:
+        process.wait()
     return max(seconds), sum(seconds)
 
 

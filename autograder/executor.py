@@ -182,6 +182,9 @@ class GradingWorker:
                 env=env,
                 pass_fds=(theirs.fileno(),),
                 start_new_session=True,
+                # Python puts its starting folder first on sys.path: unsandboxed, the work
+                # folder (where the support modules are), as bwrap's --chdir does inside.
+                cwd=None if self.slot.sandboxed else self.slot.scratch / "work",
             )
         finally:
             theirs.close()

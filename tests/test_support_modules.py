@@ -8,6 +8,7 @@ import ast
 import importlib
 import importlib.util
 import shutil
+import subprocess
 import sys
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 
 from autograder import support_modules
+from autograder.cli import grade_command
 from autograder.course import RELEASE, ROOT, SOURCE, assignment_ids, grade_cells, graded_function
 from autograder.reference import deep_network as dn
 from autograder.support_modules import SUPPORT_MODULES, GenerationError, SupportModule
@@ -300,3 +302,24 @@ def test_each_generated_function_gives_the_reference_results(name):
             _assert_identical(_outcome(getattr(generated, name), args), expected)
             calls += 1
     assert calls >= 2
+
+
+@pytest.mark.kernel  # (the module's other tests need no kernel: see NEEDS in conftest.py)
+def test_unsandboxed_grading_imports_the_support_modules_too(tmp_path):
+    """``--unsafe`` runs the same worker outside the sandbox: its hand-ins must find the
+    support modules beside them as sandboxed ones do (a correct 05 once scored 0 there: the
+    worker's own starting folder, the checkout, came first on ``sys.path``)."""
+    from tests.course_outputs import expected_score, functions, read_csv, write_hand_in
+
+    aid = STEPS.assignment
+    subs = tmp_path / "in"
+    write_hand_in(subs, "ada", functions(aid), aid=aid)
+    done = subprocess.run(
+        grade_command(subs, tmp_path / "out", "--unsafe", "--workers", "1"),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    (row,) = read_csv(tmp_path / "out" / "grades.csv")
+    assert float(row["score"]) == expected_score(functions(aid), aid) == float(row["max_score"])
