@@ -10,7 +10,8 @@ one function left unanswered, and blank), then times
    (grade cells restored, so the visible and hidden checks that call the student's functions
    run too) executed in plain Python processes, as many at once as the grader has workers,
    with no kernel, no sandbox and no nbgrader; figures are drawn at the end of each cell as
-   grading draws them (``sandbox_shim/grading_figures.py``).
+   grading draws them (``sandbox_shim/grading_figures.py``), and each hidden check runs the
+   student's function on the inputs the grader draws for that hand-in.
 
 It prints the three wall times and two ratios: this grader against plain nbgrader (target at
 most 0.5 on 2 cores) and against the pure compute (target at most 1.3).
@@ -41,6 +42,8 @@ import nbformat
 from autograder.cli import grade_command
 from autograder.course import ROOT, SOURCE, assignment_ids
 from autograder.exploration import exploration_sources
+from autograder.grading import case_seed
+from autograder.judging import draw_cases, encode_cases, plan_grade_cells
 from autograder.samples import solution_cells, student_notebook
 
 #: Where the sandbox's modules are: the pure compute draws figures with grading's backend.
@@ -130,11 +133,12 @@ import grading_figures
 import nbformat
 import shutil
 jobs = json.load(sys.stdin)
-total = 0.0
+total, errors = 0.0, []
 def normal(source):
     return "\n".join(x.rstrip() for x in source.replace("\r\n", "\n").split("\n")).strip()
-for path, support, skipped in jobs:
+for path, support, skipped, cases in jobs:
     skipped = set(skipped)
+    os.environ["AUTOGRADER_CASES"] = cases  # the hidden checks' inputs, as grading gives them
     nb = nbformat.read(path, as_version=4)
     namespace = {"__name__": "__main__"}
     with tempfile.TemporaryDirectory() as work:
@@ -152,8 +156,8 @@ for path, support, skipped in jobs:
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
                     exec(compile(code, "<cell>", "exec"), namespace)
-            except BaseException:
-                pass
+            except BaseException as err:  # a cell that raises is timed as it ran, and told
+                errors.append([path, nb.cells.index(cell), f"{type(err).__name__}: {err}"[:200]])
             grading_figures.flush()
         total += time.perf_counter() - start
         sys.path.remove(work)
@@ -162,12 +166,30 @@ for path, support, skipped in jobs:
             del sys.modules[name]
         import matplotlib.pyplot as plt
         plt.close("all")
-print(total)
+print(json.dumps({"seconds": total, "errors": errors}))
 """
 
 
+def hidden_inputs(notebooks: list[Path], folder: Path) -> dict[Path, Path]:
+    """For each graded notebook (``.../<student>/<assignment>/<assignment>.ipynb``), a folder
+    under ``folder`` with the inputs of its hidden checks, drawn as the grader draws them for
+    that student: the pure compute runs the student's functions on them, as grading does."""
+    plans, found = {}, {}
+    for path in notebooks:
+        sid, aid = path.parent.parent.name, path.parent.name
+        if aid not in plans:
+            plans[aid] = plan_grade_cells(SOURCE / aid / f"{aid}.ipynb")
+        target = folder / sid / aid
+        target.mkdir(parents=True, exist_ok=True)
+        drawn = draw_cases(plans[aid], case_seed(sid, aid))
+        for name, text in encode_cases(plans[aid], drawn).items():
+            (target / name).write_text(text, encoding="utf-8")
+        found[path] = target
+    return found
+
+
 def time_pure_compute(
-    notebooks: list[Path], release: Path, workers: int = 1
+    notebooks: list[Path], release: Path, workers: int = 1, errors: list | None = None
 ) -> tuple[float, float]:
     """The notebooks' code cells executed with the grader's parallelism: ``workers`` plain
     Python processes at once (no kernel, no sandbox, no grading), each given every
@@ -189,31 +211,39 @@ def time_pure_compute(
         aid: sorted(exploration_sources(nbformat.read(SOURCE / aid / f"{aid}.ipynb", 4)))
         for aid in {p.parent.name for p in notebooks}
     }
-    jobs = [(str(p), str(release / p.parent.name), skipped[p.parent.name]) for p in notebooks]
-    shards = [jobs[i::workers] for i in range(max(1, workers))]
-    # The jobs go on stdin: a large batch's list is longer than a command line may be.
-    processes = [
-        (
-            subprocess.Popen(
-                [sys.executable, "-c", COMPUTE_SCRIPT, str(SHIM)],
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                cwd=ROOT,
-            ),
-            json.dumps(shard),
-        )
-        for shard in shards
-        if shard
-    ]
-    for process, shard in processes:  # all started before any is waited for
-        process.stdin.write(shard)
-        process.stdin.close()
-    seconds = [float(p.stdout.read().strip().splitlines()[-1]) for p, _ in processes]
-    for process, _ in processes:
-        process.wait()
+    with tempfile.TemporaryDirectory(prefix="benchmark-cases-") as folder:
+        cases = hidden_inputs(notebooks, Path(folder))
+        jobs = [
+            (str(p), str(release / p.parent.name), skipped[p.parent.name], str(cases[p]))
+            for p in notebooks
+        ]
+        shards = [jobs[i::workers] for i in range(max(1, workers))]
+        # The jobs go on stdin: a large batch's list is longer than a command line may be.
+        processes = [
+            (
+                subprocess.Popen(
+                    [sys.executable, "-c", COMPUTE_SCRIPT, str(SHIM)],
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                    cwd=ROOT,
+                ),
+                json.dumps(shard),
+            )
+            for shard in shards
+            if shard
+        ]
+        for process, shard in processes:  # all started before any is waited for
+            process.stdin.write(shard)
+            process.stdin.close()
+        reports = [json.loads(p.stdout.read().strip().splitlines()[-1]) for p, _ in processes]
+        for process, _ in processes:
+            process.wait()
+    if errors is not None:  # (notebook, cell index, exception) of every cell that raised
+        errors.extend(tuple(e) for r in reports for e in r["errors"])
+    seconds = [r["seconds"] for r in reports]
     return max(seconds), sum(seconds)
 
 

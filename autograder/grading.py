@@ -88,6 +88,13 @@ def _first_uid() -> int:
     return 100_000 + (os.getpid() % 100_000) * 16
 
 
+def case_seed(student_id: str, assignment_id: str) -> int:
+    """The seed of a hand-in's hidden-check inputs: the same on every run (a rerun gives the
+    same grades), different per student, and unknown without ``AUTOGRADER_SECRET``."""
+    secret = os.environ.get("AUTOGRADER_SECRET", "")
+    return zlib.crc32(f"{secret}/{student_id}/{assignment_id}".encode())
+
+
 @dataclass
 class _Job:
     """A submission on its way through the grader."""
@@ -364,8 +371,7 @@ class Grader:
         return SkipExploration(pool)
 
     def _seed(self, sub: Submission) -> int:
-        secret = os.environ.get("AUTOGRADER_SECRET", "")
-        return zlib.crc32(f"{secret}/{sub.student_id}/{sub.assignment_id}".encode())
+        return case_seed(sub.student_id, sub.assignment_id)
 
     def _staged_path(self, sub: Submission) -> Path:
         aid = sub.assignment_id
