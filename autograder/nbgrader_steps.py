@@ -29,6 +29,7 @@ import json
 import traceback
 import types
 
+from nbgrader import utils
 from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.preprocessors import (
@@ -95,6 +96,8 @@ class _KnownCells:
             cell.name: types.SimpleNamespace(name=cell.name, max_score=cell.max_score)
             for cell in [*source.grade_cells, *source.task_cells]
         }
+        self.grade_names = {cell.name for cell in source.grade_cells}
+        self.task_names = {cell.name for cell in source.task_cells}
         self.location = (notebook, assignment)
 
     def find_source_cell(self, name: str, notebook: str, assignment: str):
@@ -127,12 +130,15 @@ class OverwriteCellsOnce(OverwriteCells):
         known = self._known[key]
         self.gradebook = known
         nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)  # cell by cell
-        present = {
+        # What nbgrader's add_missing_* methods would find missing, found as they find it.
+        answered = {
             cell.metadata.nbgrader.get("grade_id")
             for cell in nb.cells
-            if "nbgrader" in cell.metadata
+            if utils.is_grade(cell) or utils.is_solution(cell)
         }
-        if self.add_missing_cells and set(known.graded) - present:
+        tagged = {c.metadata.nbgrader.get("grade_id") for c in nb.cells if "nbgrader" in c.metadata}
+        missing = (known.grade_names - answered) | (known.task_names - tagged)
+        if self.add_missing_cells and missing:
             with Gradebook(self.db_url) as gradebook:  # nbgrader puts the missing cells back
                 self.gradebook = gradebook
                 nb, resources = self.add_missing_grade_cells(nb, resources)

@@ -92,12 +92,18 @@ def _deleted_check(nb):
     nb.cells.remove(_graded(nb)[3])  # nbgrader puts it back
 
 
+def _unflagged_check(nb):
+    meta = _graded(nb)[4].metadata.nbgrader
+    meta["grade"] = meta["solution"] = False  # id kept: nbgrader still puts the check back
+
+
 def _all_of_them(nb):
     for edit in (_edit_locked, _more_points, _markdown_check, _deleted_check):
         edit(nb)
 
 
 EDITS = [None, _edit_locked, _more_points, _markdown_check, _unknown_id, _deleted_check]
+EDITS.append(_unflagged_check)
 EDITS.append(_all_of_them)
 
 
@@ -119,7 +125,7 @@ def test_overwrite_cells_gives_nbgraders_notebook(course, edit):
     once = OverwriteCellsOnce(config=config)
     for _ in range(2):  # the second time from what it read the first
         assert _outcome(once, nb, _resources(grader)) == theirs
-    if edit is not None and edit is not _unknown_id:  # the edit was undone
+    if edit not in (None, _unknown_id) and not isinstance(theirs, type):  # undone
         assert theirs != nb
         assert len(theirs.cells) == len(release.cells)
 
