@@ -42,8 +42,7 @@ import nbformat
 from autograder.cli import grade_command
 from autograder.course import ROOT, SOURCE, assignment_ids
 from autograder.exploration import exploration_sources
-from autograder.grading import case_seed
-from autograder.judging import draw_cases, encode_cases, plan_grade_cells
+from autograder.judging import case_seed, draw_cases, encode_cases, plan_grade_cells
 from autograder.samples import solution_cells, student_notebook
 
 #: Where the sandbox's modules are: the pure compute draws figures with grading's backend.

@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import time
-import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from autograder.feedback_pages import FeedbackPages
 from autograder.judging import (
     GradeCellPlan,
     Verdict,
+    case_seed,
     draw_cases,
     encode_cases,
     judge_cells,
@@ -86,13 +86,6 @@ __all__ = ["STATUSES", "CellGrade", "Grader", "SubmissionGrade", "short_message"
 #: graders on one machine never share a user (nor its process limit).
 def _first_uid() -> int:
     return 100_000 + (os.getpid() % 100_000) * 16
-
-
-def case_seed(student_id: str, assignment_id: str) -> int:
-    """The seed of a hand-in's hidden-check inputs: the same on every run (a rerun gives the
-    same grades), different per student, and unknown without ``AUTOGRADER_SECRET``."""
-    secret = os.environ.get("AUTOGRADER_SECRET", "")
-    return zlib.crc32(f"{secret}/{student_id}/{assignment_id}".encode())
 
 
 @dataclass
@@ -370,9 +363,6 @@ class Grader:
         )
         return SkipExploration(pool)
 
-    def _seed(self, sub: Submission) -> int:
-        return case_seed(sub.student_id, sub.assignment_id)
-
     def _staged_path(self, sub: Submission) -> Path:
         aid = sub.assignment_id
         return self.course / "submitted" / sub.student_id / aid / f"{aid}.ipynb"
@@ -416,7 +406,7 @@ class Grader:
             }
             return job
         if job.verdicts is None:
-            job.cases = draw_cases(self._plans[aid], self._seed(sub))
+            job.cases = draw_cases(self._plans[aid], case_seed(sub.student_id, aid))
             files = encode_cases(self._plans[aid], job.cases)
             grade_ids = {
                 i: c.metadata["nbgrader"]["grade_id"]

@@ -17,7 +17,9 @@ import contextlib
 import copy
 import importlib
 import io
+import os
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +97,13 @@ def plan_grade_cells(source_notebook: Path) -> dict[str, GradeCellPlan]:
 def hidden_check(module: str, function: str) -> HiddenCheck:
     """The hidden check object of ``autograder.hidden.<module>.<function>``."""
     return getattr(importlib.import_module(f"autograder.hidden.{module}"), function)
+
+
+def case_seed(student_id: str, assignment_id: str) -> int:
+    """The seed of a hand-in's hidden-check inputs: the same on every run (a rerun gives the
+    same grades), different per student, and unknown without ``AUTOGRADER_SECRET``."""
+    secret = os.environ.get("AUTOGRADER_SECRET", "")
+    return zlib.crc32(f"{secret}/{student_id}/{assignment_id}".encode())
 
 
 def draw_cases(plans: dict[str, GradeCellPlan], seed: int) -> dict[str, list[Case]]:

@@ -1,38 +1,19 @@
-"""Exploration cells (tagged in source/) are not rerun at grading; grading needs none of them."""
+"""Exploration cells (tagged in source/) are not rerun at grading. That grading needs none of
+them is tested with the source notebooks (tests/test_notebooks.py runs each without them)."""
 
 from __future__ import annotations
-
-import shutil
 
 import nbformat
 import pytest
 
-from autograder.course import SOURCE, assignment_ids
+from autograder.course import SOURCE
 from autograder.exploration import MARK, NOTE, is_exploration
 from autograder.grading import Grader
 from autograder.samples import solution_cells, student_notebook
 from autograder.sandbox import sandbox_problem
 from autograder.submissions import find_submissions
-from tests.notebook_runner import grade_cells, run_notebook
 
 AID = "02_logistic_regression"
-
-
-@pytest.mark.parametrize("aid", assignment_ids())
-def test_source_runs_and_passes_every_check_without_its_exploration_cells(aid, tmp_path):
-    """Nothing a graded function or a later check uses is defined in an exploration cell."""
-    folder = tmp_path / "source"
-    shutil.copytree(SOURCE / aid, folder)
-    path = folder / f"{aid}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    tagged = [c for c in nb.cells if is_exploration(c)]
-    assert tagged, f"{aid} has no exploration cell"
-    nb.cells = [c for c in nb.cells if not is_exploration(c)]
-    nbformat.write(nb, path)
-    work = tmp_path / "run"
-    work.mkdir()
-    executed = run_notebook(path, work)  # raises on any cell error, failed checks included
-    assert grade_cells(executed)
 
 
 def _cell(nb, cell_id):

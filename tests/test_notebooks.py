@@ -4,12 +4,14 @@ with ``source/``, holds no answers, hidden tests or outputs, and its stubs fail 
 from __future__ import annotations
 
 import re
+import shutil
 
 import nbformat
 import pytest
 
 from autograder.course import RELEASE, SOURCE
 from autograder.course import grade_cells as source_grade_cells
+from autograder.exploration import is_exploration
 from autograder.samples import solution_cells
 from tests.conftest import ASSIGNMENTS
 from tests.notebook_runner import errors, grade_cells, run_notebook, text
@@ -21,7 +23,20 @@ def _nb(folder, aid):
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
 def test_source_notebook_runs_with_every_check_passing(aid, tmp_path):
-    nb = run_notebook(SOURCE / aid / f"{aid}.ipynb", tmp_path)  # raises on any cell error
+    """The instructor notebook as grading runs it: every cell but the exploration cells, so
+    nothing a graded function or a later check uses may be defined in one; every visible and
+    hidden check passing. (Grading never runs exploration cells; the browser's Run All test
+    runs them all, in the solved release, where they are the same cells.)"""
+    folder = tmp_path / "source"
+    shutil.copytree(SOURCE / aid, folder)
+    path = folder / f"{aid}.ipynb"
+    source = nbformat.read(path, as_version=4)
+    assert any(is_exploration(c) for c in source.cells), f"{aid} has no exploration cell"
+    source.cells = [c for c in source.cells if not is_exploration(c)]
+    nbformat.write(source, path)
+    work = tmp_path / "run"
+    work.mkdir()
+    nb = run_notebook(path, work)  # raises on any cell error
     cells = grade_cells(nb)
     assert cells, f"{aid} has no grade cells"
     for grade_id, cell in cells.items():
