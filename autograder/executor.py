@@ -124,10 +124,17 @@ class GradingWorker:
         A prepared matplotlib font list, readable by the worker's user.
     """
 
-    def __init__(self, slot: WorkerSlot, limits: Limits, mpl_cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        slot: WorkerSlot,
+        limits: Limits,
+        mpl_cache: Path | None = None,
+        preload: tuple[str, ...] | None = None,
+    ) -> None:
         self.slot = slot
         self.limits = limits
         self.mpl_cache = mpl_cache
+        self.preload = preload
         self.process: asyncio.subprocess.Process | None = None
         self.control: socket.socket | None = None
         self.events: asyncio.Queue | None = None
@@ -144,6 +151,7 @@ class GradingWorker:
                 limits=self.limits,
                 mpl_cache=self.mpl_cache,
                 control_fd=control_fd,
+                preload=self.preload,
             )
             return sandbox.argv(command), None
         # Unsafe: the same worker, unsandboxed, with private scratch folders.
@@ -165,6 +173,9 @@ class GradingWorker:
             MPLBACKEND=FIGURE_BACKEND,
         )
         env.pop("GRADING_SANDBOXED", None)
+        env.pop("GRADING_PRELOAD", None)
+        if self.preload is not None:
+            env["GRADING_PRELOAD"] = ",".join(self.preload)
         return command, env
 
     async def start(self) -> None:

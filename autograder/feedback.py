@@ -55,6 +55,11 @@ def feedback_batches(course: Path, db_url: str, requests: Iterable[str]) -> None
     A page nbgrader cannot write does not stop the next ones: the grader writes a plain page
     wherever nbgrader made none.
     """
+    # nbgrader and nbconvert load now, while the grader waits for its first hand-ins.
+    import nbconvert.exporters.html  # noqa: F401
+
+    import autograder.nbgrader_api  # noqa: F401
+
     for line in requests:
         if not line.strip():
             continue
@@ -80,8 +85,8 @@ class FeedbackWriter:
         self.course, self.db_url = course, db_url
         self.process: subprocess.Popen | None = None
 
-    def schedule(self, assignment_id: str, student_id: str = "") -> None:
-        """Ask for one hand-in's page, or every page of an assignment (no ``student_id``)."""
+    def start(self) -> None:
+        """Start the process now (it is started at the first request otherwise)."""
         if self.process is None:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", self.CODE, str(self.course), self.db_url],
@@ -91,6 +96,10 @@ class FeedbackWriter:
                 text=True,
                 preexec_fn=_die_with_parent(os.getpid()),
             )
+
+    def schedule(self, assignment_id: str, student_id: str = "") -> None:
+        """Ask for one hand-in's page, or every page of an assignment (no ``student_id``)."""
+        self.start()
         try:
             self.process.stdin.write(json.dumps([assignment_id, student_id]) + "\n")
             self.process.stdin.flush()

@@ -77,7 +77,7 @@ from autograder.sandbox import Limits, readable_font_list
 from autograder.sharing import private_folder, share
 from autograder.submissions import SECRET_FILE, Submission, snapshot
 from autograder.support_modules import write as write_support_modules
-from autograder.worker_pool import ExecutionPool
+from autograder.worker_pool import ExecutionPool, imported_modules
 
 __all__ = ["STATUSES", "CellGrade", "Grader", "SubmissionGrade", "short_message"]
 
@@ -252,7 +252,7 @@ class Grader:
         todo = [sub for sub in submissions if saved[sub.key] is None]
         # The workers start (seconds of imports, in processes of their own) while nbgrader
         # records the assignments.
-        pool = self._pool() if todo else None
+        pool = self._pool({sub.assignment_id for sub in todo}) if todo else None
         try:
             return self._grade_todo(submissions, saved, todo, pool, progress)
         finally:
@@ -288,6 +288,7 @@ class Grader:
         for aid in sorted(scheduled):  # nothing to run: their pages follow the gradebook again
             feedback.schedule(aid)
         if todo:
+            feedback.start()  # loads nbconvert and nbgrader while the first hand-ins run
             window: deque[_Job] = deque()
             pending = iter(todo)
             for sub in pending:
@@ -342,7 +343,7 @@ class Grader:
             self.prepare(assignment_id)
 
     # ----------------------------------------------------------------------------------------
-    def _pool(self) -> SkipExploration:
+    def _pool(self, assignments: set[str]) -> SkipExploration:
         if self.pool_factory is not None:
             return SkipExploration(self.pool_factory())
         scratch = self.course / "scratch"
@@ -356,12 +357,11 @@ class Grader:
             )
             for i in range(self.workers)
         ]
-        pool = ExecutionPool(
-            slots,
-            self.limits,
-            None if self.unsafe else readable_font_list(self.course / "mplcache"),
-        )
-        return SkipExploration(pool)
+        notebooks = [self.source / aid / f"{aid}.ipynb" for aid in sorted(assignments)]
+        fonts = None if self.unsafe else readable_font_list(self.course / "mplcache")
+        # The workers preload what this batch's notebooks import, and nothing else.
+        preload = imported_modules([p for p in notebooks if p.is_file()])
+        return SkipExploration(ExecutionPool(slots, self.limits, fonts, preload))
 
     def _staged_path(self, sub: Submission) -> Path:
         aid = sub.assignment_id

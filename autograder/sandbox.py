@@ -217,12 +217,16 @@ class Sandbox:
         by ``uid``.
     control_fd : int, optional
         The descriptor of the worker's control socket, kept open through bubblewrap.
+    preload : tuple of str, optional
+        Modules the worker imports before its first notebook, besides those every notebook
+        uses (``GRADING_PRELOAD``); by default, every module some notebook uses.
     """
 
     uid: int | None = None
     limits: Limits = field(default_factory=Limits)
     mpl_cache: Path | None = None
     control_fd: int | None = None
+    preload: tuple[str, ...] | None = None
 
     def environment(self) -> dict[str, str]:
         """The worker's whole environment (nothing of the grader's leaks in)."""
@@ -250,6 +254,8 @@ class Sandbox:
         }
         if self.control_fd is not None:
             env["GRADING_CONTROL_FD"] = str(self.control_fd)
+        if self.preload is not None:  # the modules the batch's notebooks import
+            env["GRADING_PRELOAD"] = ",".join(self.preload)
         # Set on some processors because older OpenBLAS builds crash on them: keep them.
         for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if name in os.environ:

@@ -3,13 +3,17 @@ the pool's own thread, while the grader's main thread judges and records finishe
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import concurrent.futures
 import shutil
 import threading
 from pathlib import Path
 
+import nbformat
+
 from autograder.executor import GradingWorker, WorkerSlot
+from autograder.exploration import is_exploration
 from autograder.sandbox import Limits
 
 
@@ -17,12 +21,18 @@ class ExecutionPool:
     """Runs notebooks in ``workers`` grading workers at once, on an event loop of its own
     thread (the grader's main thread meanwhile judges and records finished ones)."""
 
-    def __init__(self, slots: list[WorkerSlot], limits: Limits, mpl_cache: Path | None) -> None:
+    def __init__(
+        self,
+        slots: list[WorkerSlot],
+        limits: Limits,
+        mpl_cache: Path | None,
+        preload: tuple[str, ...] | None = None,
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.mpl_cache = mpl_cache
-        runners = [GradingWorker(slot, limits, mpl_cache) for slot in slots]
+        runners = [GradingWorker(slot, limits, mpl_cache, preload) for slot in slots]
         self.runners = runners
 
         async def make_queue():
@@ -57,3 +67,38 @@ class ExecutionPool:
                 shutil.rmtree(self.mpl_cache.parent, ignore_errors=True)
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(timeout=10)
+
+
+def imported_modules(notebooks: list[Path]) -> tuple[str, ...]:
+    """The modules the graded cells of ``notebooks`` import (exploration cells are never run at
+    grading), the course's own ``autograder`` aside: what a batch's workers preload.
+
+    Parameters
+    ----------
+    notebooks : list of Path
+        Instructor notebooks (``source/<id>/<id>.ipynb``).
+    """
+    found: dict[str, None] = {}
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or is_exploration(cell):
+                continue
+            lines = cell.source.splitlines()
+            code = "\n".join(x for x in lines if not x.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    # ``from utils import datasets`` imports a module too (a name that is not
+                    # one costs the worker a failed lookup).
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                else:
+                    continue
+                for name in names:
+                    if name.split(".")[0] != "autograder":
+                        found[name] = None
+    return tuple(found)

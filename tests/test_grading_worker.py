@@ -22,3 +22,47 @@ SHIM = ROOT / "autograder" / "sandbox_shim"
 def test_every_preloaded_module_exists(name):
     in_shim = "." not in name and (SHIM / f"{name}.py").is_file()
     assert in_shim or importlib.util.find_spec(name) is not None, name
+
+
+def test_the_modules_of_a_batch_are_those_its_graded_cells_import():
+    from autograder.course import SOURCE
+    from autograder.worker_pool import imported_modules
+
+    def of(aid):
+        return set(imported_modules([SOURCE / aid / f"{aid}.ipynb"]))
+
+    assert {"numpy", "utils.visible_checks.numpy_basics"} <= of("01_numpy_basics")
+    assert "sklearn.linear_model" in of("03_shallow_network")
+    # 03 imports the explorer in an exploration cell only: never run at grading.
+    assert not {m for m in of("03_shallow_network") if "explorer" in m}
+    assert not {m for m in of("05_deep_network_application") if m.startswith("autograder")}
+
+
+@pytest.mark.kernel
+def test_a_worker_preloads_what_its_batch_imports_and_not_the_rest(tmp_path):
+    """A batch of 01 alone never imports scikit-learn (a second of CPU per worker); a batch
+    with 03 preloads it, so that no 03 hand-in imports it again."""
+    import nbformat
+
+    from autograder.cli import main
+    from tests.course_outputs import functions, write_hand_in
+
+    probe = "import sys\nprint('sklearn preloaded:', 'sklearn' in sys.modules)"
+
+    def preloaded(with_03: bool) -> bool:
+        subs, out = tmp_path / f"in{with_03}", tmp_path / f"out{with_03}"
+        nb_path = write_hand_in(subs, "ada", functions())
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells.insert(1, nbformat.v4.new_code_cell(probe))
+        nbformat.write(nb, nb_path)
+        if with_03:
+            write_hand_in(subs, "ada", [], aid="03_shallow_network")
+        assert main(["grade", str(subs), "--out", str(out), "--unsafe", "--workers", "1"]) == 0
+        graded = out / "nbgrader" / "autograded" / "ada" / "01_numpy_basics"
+        printed = nbformat.read(graded / "01_numpy_basics.ipynb", as_version=4).cells[1]
+        text = "".join(o.get("text", "") for o in printed.outputs)
+        assert "sklearn preloaded:" in text
+        return "True" in text
+
+    assert preloaded(with_03=False) is False
+    assert preloaded(with_03=True) is True
