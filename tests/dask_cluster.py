@@ -55,9 +55,11 @@ class Cluster:
         for process in [*self.workers, self.scheduler]:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+        # A Dask process still up 5 s after SIGTERM is killed: some took 20 s to leave (after
+        # a test that stopped grading early), and no test here is about how a cluster stops.
         for process in [*self.workers, self.scheduler]:
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
