@@ -117,21 +117,19 @@ def _errors(index: int, outputs) -> list[str]:
 # --- headless ---------------------------------------------------------------------------------
 def time_headless(aid: str, source: Path = SOURCE, timeout: int = 600) -> NotebookTime:
     """Run ``source/<aid>/<aid>.ipynb`` top to bottom with nbclient; time it and every cell."""
-    from nbclient import NotebookClient
-
-    from autograder.support_modules import stage_notebook
+    from autograder.support_modules import staged_client
 
     path = Path(source) / aid / f"{aid}.ipynb"
     with tempfile.TemporaryDirectory(prefix="notebook-times-") as work:
-        nb = nbformat.read(stage_notebook(path, Path(work), source), as_version=4)
-        client = NotebookClient(
-            nb,
+        client = staged_client(
+            path,
+            Path(work),
+            source,
             timeout=timeout,
-            kernel_name="python3",
             allow_errors=True,
-            resources={"metadata": {"path": str(work)}},
             extra_arguments=["--IPKernelApp.log_level=50"],  # no start-up warnings
         )
+        nb = client.nb
         load = os.getloadavg()[0]
         start = time.perf_counter()
         cells, errors = [], []

@@ -326,6 +326,18 @@ def stage_notebook(notebook: Path, folder: Path, source: Path = SOURCE) -> Path:
     return Path(folder) / notebook.name
 
 
+def staged_client(notebook: Path, folder: Path, source: Path = SOURCE, **options):
+    """An nbclient ``NotebookClient`` for ``notebook`` staged in ``folder``
+    (:func:`stage_notebook`), its kernel a ``python3`` one started in ``folder``; ``options``
+    go to the client (``timeout``, ``allow_errors``...). The notebook is ``client.nb``."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(stage_notebook(notebook, folder, source), as_version=4)
+    return NotebookClient(
+        nb, kernel_name="python3", resources={"metadata": {"path": str(folder)}}, **options
+    )
+
+
 def after_generate_assignment(
     *, assignment: str, release: Path, source: Path, **_nbgrader: object
 ) -> None:

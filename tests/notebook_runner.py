@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
-from autograder.support_modules import stage_notebook
+from autograder.support_modules import staged_client
 
 
 def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout: int = 180):
@@ -25,16 +22,9 @@ def run_notebook(path: Path, workdir: Path, allow_errors: bool = False, timeout:
     timeout : int
         Seconds one cell may take.
     """
-    nb = nbformat.read(stage_notebook(path, workdir), as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(workdir)}},
-    )
+    client = staged_client(path, workdir, timeout=timeout, allow_errors=allow_errors)
     client.execute()
-    return nb
+    return client.nb
 
 
 def grade_cells(nb) -> dict[str, object]:
