@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import glob
 import html
-import json
 import os
 import signal
 import subprocess
@@ -35,46 +33,41 @@ class ShortenHiddenTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
-def feedback_batch(course: Path, db_url: str, assignment_id: str, student_id: str = "") -> None:
-    """Write nbgrader's feedback for one graded hand-in, or every one of an assignment (no
-    ``student_id``)."""
+def feedback_batch(course: Path, db_url: str, assignment_id: str) -> None:
+    """Write nbgrader's feedback for every graded hand-in of one assignment."""
     # (nbgrader_api imports the course's settings, which import this module)
     from autograder.nbgrader_api import one_engine_per_gradebook, open_api
 
     with one_engine_per_gradebook():
-        who = glob.escape(student_id) if student_id else "*"  # (nbgrader globs the id)
-        open_api(course, "release", db_url).generate_feedback(
-            assignment_id, student_id=who, force=True
-        )
+        open_api(course, "release", db_url).generate_feedback(assignment_id, force=True)
 
 
-def feedback_batches(course: Path, db_url: str, requests: Iterable[str]) -> None:
-    """:func:`feedback_batch` for each request as it comes: one JSON line each, ``[assignment
-    id, student id]`` (an empty student id: every hand-in of the assignment).
+def feedback_batches(course: Path, db_url: str, assignment_ids: Iterable[str]) -> None:
+    """:func:`feedback_batch` for each assignment id as it comes (one per line of a stream).
 
-    A page nbgrader cannot write does not stop the next ones: the grader writes a plain page
-    wherever nbgrader made none.
+    An assignment whose pages nbgrader cannot write does not stop the next ones: the grader
+    writes a plain page wherever nbgrader made none.
     """
     # nbgrader and nbconvert load now, while the grader waits for its first hand-ins.
     import nbconvert.exporters.html  # noqa: F401
 
     import autograder.nbgrader_api  # noqa: F401
 
-    for line in requests:
-        if not line.strip():
+    for line in assignment_ids:
+        assignment_id = line.strip()
+        if not assignment_id:
             continue
         try:
-            assignment_id, student_id = json.loads(line)
-            feedback_batch(course, db_url, assignment_id, student_id)
+            feedback_batch(course, db_url, assignment_id)
         except Exception:  # said on stderr; the grader falls back to plain pages
             traceback.print_exc()
 
 
 class FeedbackWriter:
-    """Writes feedback pages in one side process while the grading goes on, an assignment (or
-    a hand-in) at a time. The process loads nbconvert and nbgrader once for the whole batch
-    (each load costs seconds of CPU that the workers need) and takes its requests on its
-    stdin. A page nbgrader does not write becomes a plain page."""
+    """Writes feedback one assignment at a time in one side process, while the grading goes
+    on. The process loads nbconvert and nbgrader once for the whole batch (each load costs
+    seconds of CPU that the workers need) and takes assignment ids on its stdin. A page nbgrader
+    does not write becomes a plain page."""
 
     CODE = (
         "import sys; from pathlib import Path; from autograder.feedback import feedback_batches; "
@@ -97,11 +90,11 @@ class FeedbackWriter:
                 preexec_fn=_die_with_parent(os.getpid()),
             )
 
-    def schedule(self, assignment_id: str, student_id: str = "") -> None:
-        """Ask for one hand-in's page, or every page of an assignment (no ``student_id``)."""
+    def schedule(self, assignment_id: str) -> None:
+        """Ask for every page of an assignment."""
         self.start()
         try:
-            self.process.stdin.write(json.dumps([assignment_id, student_id]) + "\n")
+            self.process.stdin.write(assignment_id + "\n")
             self.process.stdin.flush()
         except BrokenPipeError:  # it died: the pages it did not write become plain pages
             pass
