@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import ClearHiddenTests
 from traitlets.config import Config
 
 from autograder.feedback import MATHJAX_URL, ShortenHiddenTracebacks
 from autograder.feedback_summary import configure_feedback
+from autograder.nbgrader_steps import GetGradesAtOnce
 from autograder.safe_feedback import SanitizeStudentOutputs
 from utils.course import ASSIGNMENT_IDS
 
@@ -86,13 +87,17 @@ def nbgrader_config(root: Path, release_directory: str | Path, db_url: str) -> C
     c.IgnorePattern.pattern = r"Warning"
     # Feedback shows the student's answers and the visible checks, never hidden check code.
     c.GenerateFeedback.preprocessors = [
-        GetGrades,
+        GetGradesAtOnce,  # nbgrader's GetGrades, two queries per page
         CSSHTMLHeaderPreprocessor,
         ShortenHiddenTracebacks,
         ClearHiddenTests,
         # Student outputs and markdown as data: no script runs when a page is opened.
         SanitizeStudentOutputs,
     ]
+    # nbconvert validates the whole notebook after each of an exporter's preprocessors by
+    # default (five times per feedback page); once, after the last one, says the same: the
+    # notebook was valid when the grader staged it, and only this list changes it.
+    c.Exporter.optimistic_validation = True
     # A summary by function on top of each page (points, first thing to fix), contents by function.
     # Formulas render offline, from a copy of MathJax beside the pages (feedback.install_mathjax).
     configure_feedback(c, mathjax_url=MATHJAX_URL)

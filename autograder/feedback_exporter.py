@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jinja2 import BytecodeCache
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -52,9 +53,37 @@ class _HighlightOnce:
         return self._render(str(source), language, magics)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Jinja's bytecode cache, in this process's memory.
+
+    nbgrader makes a new exporter, so a new Jinja environment, for every assignment it writes
+    pages for, and each environment compiled the page templates again. Jinja keys each entry
+    by template name and checks it against a hash of the template's source, so an edited
+    template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 class FeedbackExporter(HTMLExporter):
     """nbconvert's :class:`~nbconvert.exporters.HTMLExporter` without the BeautifulSoup pass
     (see the module); it reads the ``HTMLExporter`` settings, as a subclass does."""
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = _COMPILED_TEMPLATES  # compiled once per process
+        return environment
 
     def from_notebook_node(self, nb, resources=None, **kw):
         langinfo = nb.metadata.get("language_info", {})

@@ -17,6 +17,7 @@ import nbgrader.api
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from autograder.course import nbgrader_config
 from autograder.nbgrader_steps import alembic_head
@@ -30,12 +31,15 @@ def one_engine_per_gradebook() -> Iterator[None]:
     nbgrader builds a new engine each time a ``Gradebook`` is opened, and its preprocessors
     open one each, committing after every cell: recording a hand-in opened about ten, and each
     new engine connected and compiled every query again (and closing a gradebook closed its
-    engine's connections). The grader records a whole batch in
-    one such block, where nobody deletes the gradebook (a pooled connection to a deleted file
-    would write nowhere); on leaving it, the engines are closed and nbgrader's own way is back.
+    engine's connections); and each open checked the schema and the course row again. The
+    grader records a whole batch in one such block, where nobody deletes the gradebook (a
+    pooled connection to a deleted file would write nowhere); on leaving it, the engines are
+    closed and nbgrader's own way is back.
     """
     made = nbgrader.api.create_engine
     engines: dict[str, Engine] = {}
+    opens = nbgrader.api.Gradebook.__init__
+    ready: set[tuple[str, str]] = set()
 
     def shared(url, **kwargs) -> Engine:
         key = f"{url}|{sorted(kwargs.items())!r}"
@@ -47,7 +51,24 @@ def one_engine_per_gradebook() -> Iterator[None]:
             engine.dispose = lambda close=True: None
         return engines[key]
 
+    def reopen(gradebook, db_url, course_id="default_course", authenticator=None) -> None:
+        # nbgrader's Gradebook.__init__ checks every table's existence, creates what is missing
+        # and looks up (and commits) the course row at every open: a tenth of the grader's CPU
+        # time. Within the block, a database whose tables and course row were made or found
+        # once is opened as nbgrader's __init__ ends up opening it, without the checks.
+        if (db_url, course_id) not in ready:
+            opens(gradebook, db_url, course_id, authenticator)
+            ready.add((db_url, course_id))
+            return
+        gradebook.engine = nbgrader.api.create_engine(db_url, echo=False, future=True)
+        gradebook.db = scoped_session(
+            sessionmaker(autoflush=True, bind=gradebook.engine, future=True)
+        )
+        gradebook.course_id = course_id
+        gradebook.authenticator = authenticator
+
     nbgrader.api.create_engine = shared
+    nbgrader.api.Gradebook.__init__ = reopen
     # A new gradebook is stamped with the head of nbgrader's migrations: read in this process
     # (nbgrader_steps.alembic_head), not by an ``alembic heads`` subprocess.
     stamp = nbgrader.api.get_alembic_version
@@ -56,6 +77,7 @@ def one_engine_per_gradebook() -> Iterator[None]:
         yield
     finally:
         nbgrader.api.create_engine = made
+        nbgrader.api.Gradebook.__init__ = opens
         nbgrader.api.get_alembic_version = stamp
         for engine in engines.values():
             del engine.dispose  # Engine.dispose again

@@ -13,12 +13,18 @@ import base64
 import re
 
 import bs4
+import jinja2
 import pytest
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from traitlets.config import Config
 
-from autograder.feedback_exporter import MISSING_ALT, FeedbackExporter, with_alt_text
+from autograder.feedback_exporter import (
+    _COMPILED_TEMPLATES,
+    MISSING_ALT,
+    FeedbackExporter,
+    with_alt_text,
+)
 from autograder.feedback_summary import NBGRADER_FORMGRADER, configure_feedback
 
 #: The smallest PNG: one transparent pixel.
@@ -112,3 +118,32 @@ def test_the_same_code_is_highlighted_once_and_alike():
 )
 def test_alt_text_goes_on_images_without_one(tag, expected):
     assert with_alt_text(tag) == expected
+
+
+def test_a_new_exporter_reuses_compiled_templates_and_recompiles_an_edited_one(
+    tmp_path, monkeypatch
+):
+    nb = _notebook("x = 1")
+    first, _ = FeedbackExporter(config=_config()).from_notebook_node(nb, resources=_resources())
+    compiled = dict(_COMPILED_TEMPLATES._compiled)
+    assert compiled  # the first exporter's templates were kept
+    fresh = FeedbackExporter(config=_config())
+    fresh.environment.bytecode_cache = None  # compiled from the template sources
+    assert fresh.from_notebook_node(nb, resources=_resources())[0] == first
+    compiles = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(
+        jinja2.Environment, "compile", lambda *a, **k: compiles.append(a) or compile_(*a, **k)
+    )
+    again = FeedbackExporter(config=_config())
+    assert again.from_notebook_node(nb, resources=_resources())[0] == first  # from the cache
+    assert compiles == []  # nothing compiled again
+
+    # A template whose source changed is compiled afresh, not taken from the cache.
+    (tmp_path / "page.j2").write_text("{{ nb.cells | length }} cells", encoding="utf-8")
+    c = _config()
+    c.HTMLExporter.extra_template_paths.append(str(tmp_path))
+    c.HTMLExporter.template_file = "page.j2"
+    assert FeedbackExporter(config=c).from_notebook_node(nb)[0] == "4 cells"
+    (tmp_path / "page.j2").write_text("{{ nb.cells | length * 10 }} cells", encoding="utf-8")
+    assert FeedbackExporter(config=c).from_notebook_node(nb)[0] == "40 cells"

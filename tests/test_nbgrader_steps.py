@@ -18,16 +18,18 @@ from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import ValidationError
 from nbgrader.preprocessors import (
     CheckCellMetadata,
+    GetGrades,
     OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
 )
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from autograder.course import COURSE_ID
 from autograder.grading import Grader
 from autograder.nbgrader_api import _put_interpreter_tools_on_path, one_engine_per_gradebook
 from autograder.nbgrader_steps import (
+    GetGradesAtOnce,
     OverwriteCellsOnce,
     OverwriteKernelspecOnce,
     RememberingCheckCellMetadata,
@@ -203,6 +205,42 @@ def test_save_auto_grades_records_what_nbgraders_records(course):
     assert set(comments.values()) == {"No response."}  # the release's answers are unchanged
 
 
+@pytest.mark.parametrize("penalty", [None, 0.0, 1.5])
+def test_feedback_gets_the_grades_nbgraders_get_grades_gets(course, penalty):
+    grader, release = course
+    nb, grade_ids = _scored(release)
+    student = f"page-{penalty}"
+    with Gradebook(grader.db_url, COURSE_ID) as gb:
+        gb.update_or_create_student(student)
+        gb.update_or_create_submission(AID, student)
+    SaveAutoGrades(config=grader.api.config).preprocess(
+        copy.deepcopy(nb), _resources(grader, student)
+    )
+    with Gradebook(grader.db_url, COURSE_ID) as gb:  # an instructor's marks, and lateness
+        gb.find_grade(grade_ids[1], AID, AID, student).manual_score = 0.25
+        comment = next(iter(gb.find_submission_notebook(AID, AID, student).comments))
+        comment.manual_comment = "Vectorise this loop."
+        gb.find_submission_notebook(AID, AID, student).late_submission_penalty = penalty
+        gb.db.commit()
+    config = grader.api.config
+    resources = _resources(grader, student)
+    theirs = GetGrades(config=config).preprocess(copy.deepcopy(nb), copy.deepcopy(resources))
+    with one_engine_per_gradebook():
+        ours = GetGradesAtOnce(config=config).preprocess(
+            copy.deepcopy(nb), copy.deepcopy(resources)
+        )
+    assert ours == theirs
+    assert ours[1]["nbgrader"]["late_penalty"] == (penalty or 0)
+    scores = [_meta(c).get("score") for c in ours[0].cells if _meta(c).get("grade")]
+    assert 0.25 in scores and None not in scores
+    assert "Vectorise this loop." in [_meta(c).get("comment") for c in ours[0].cells]
+    # A hand-in the gradebook does not have fails as nbgrader's fails.
+    unknown = _resources(grader, "nobody")
+    assert _outcome(GetGradesAtOnce(config=config), nb, unknown) == _outcome(
+        GetGrades(config=config), nb, unknown
+    )
+
+
 def test_a_new_gradebook_gets_the_revision_alembic_prints(tmp_path):
     _put_interpreter_tools_on_path()
     printed = nbgrader.api.get_alembic_version()  # nbgrader's way: `alembic heads`
@@ -249,3 +287,30 @@ def test_gradebooks_share_one_engine_and_its_connection_within_the_block(tmp_pat
     third = Gradebook(url, COURSE_ID)  # nbgrader's own way again: an engine of its own
     assert third.engine is not engine
     third.close()
+
+
+def test_a_gradebook_reopened_within_the_block_is_the_gradebook_nbgrader_opens(tmp_path):
+    _put_interpreter_tools_on_path()  # a new gradebook is stamped by nbgrader's `alembic`
+    url = f"sqlite:///{tmp_path / 'reopened.db'}"
+    opens = nbgrader.api.Gradebook.__init__
+    theirs = Gradebook(url, COURSE_ID)  # nbgrader's own open, outside the block
+    theirs.add_student("ada")
+    with one_engine_per_gradebook():
+        first = Gradebook(url, COURSE_ID)  # the first open checks the schema and the course
+        statements = []
+        event.listen(first.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        first.close()
+        ours = Gradebook(url, COURSE_ID)  # later ones skip the checks: no statement at all
+        assert statements == []
+        assert sorted(vars(ours)) == sorted(vars(theirs))
+        assert (ours.course_id, ours.authenticator) == (theirs.course_id, theirs.authenticator)
+        assert [s.id for s in ours.students] == ["ada"]
+        ours.add_student("grace")
+        ours.close()
+        # Another course of the same database is still made at its first open, as nbgrader does.
+        other = Gradebook(url, "another_course")
+        assert other.db.query(nbgrader.api.Course).filter_by(id="another_course").one()
+        other.close()
+    assert sorted(s.id for s in theirs.students) == ["ada", "grace"]
+    theirs.close()
+    assert nbgrader.api.Gradebook.__init__ is opens  # nbgrader's own open again

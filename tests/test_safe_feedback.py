@@ -193,7 +193,9 @@ def _render(nb: nbformat.NotebookNode, sanitize: bool, tmp_path: Path) -> str:
         str(templates / "static" / "node_modules" / "bootstrap" / "dist" / "css")
     ]
     course = nbgrader_config(tmp_path, "release", f"sqlite:///{tmp_path / 'gb.db'}")
-    preprocessors = [p for p in course.GenerateFeedback.preprocessors if p is not GetGrades]
+    preprocessors = [
+        p for p in course.GenerateFeedback.preprocessors if not issubclass(p, GetGrades)
+    ]
     if sanitize and SanitizeStudentOutputs not in preprocessors:
         preprocessors.append(SanitizeStudentOutputs)
     if not sanitize:
