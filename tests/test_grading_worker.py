@@ -66,3 +66,39 @@ def test_a_worker_preloads_what_its_batch_imports_and_not_the_rest(tmp_path):
 
     assert preloaded(with_03=False) is False
     assert preloaded(with_03=True) is True
+
+
+@pytest.mark.kernel
+def test_a_notebook_starts_with_the_workers_warm_state_and_history_in_memory(tmp_path):
+    """matplotlib's mathtext grammar comes built from the worker (each notebook built it
+    again: an axis offset such as 1e-3 needs it); IPython keeps history in memory, as the
+    course's kernels do, so no history thread or file is made, and ``In`` and ``_`` work."""
+    import nbformat
+
+    from autograder.cli import main
+    from tests.course_outputs import functions, write_hand_in
+
+    probe = (
+        "import threading\n"
+        "from matplotlib import mathtext\n"
+        "print('grammar built:', mathtext.MathTextParser._parser is not None)\n"
+        "print('threads:', threading.active_count())\n"
+        "print('history:', get_ipython().history_manager.hist_file)\n"
+        "print('previous:', _, In[-2])"
+    )
+    subs, out = tmp_path / "in", tmp_path / "out"
+    nb_path = write_hand_in(subs, "ada", functions())
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[1:1] = [nbformat.v4.new_code_cell("6 * 7"), nbformat.v4.new_code_cell(probe)]
+    nbformat.write(nb, nb_path)
+    assert main(["grade", str(subs), "--out", str(out), "--unsafe", "--workers", "1"]) == 0
+    graded = out / "nbgrader" / "autograded" / "ada" / "01_numpy_basics" / "01_numpy_basics.ipynb"
+    printed = nbformat.read(graded, as_version=4).cells[2]
+    lines = "".join(o.get("text", "") for o in printed.outputs).splitlines()
+    assert lines == [
+        "grammar built: True",
+        "threads: 1",
+        "history: :memory:",
+        "previous: 42 6 * 7",
+    ]
+    assert "15" == (out / "grades.csv").read_text().splitlines()[1].split(",")[2].strip('"')

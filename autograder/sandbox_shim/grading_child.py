@@ -97,7 +97,11 @@ def run_cells(job: dict, fd: int) -> None:
     import autograder.hidden as shim
 
     grading_figures.configure(job.get("figures", {}))
-    shell = InteractiveShell.instance()
+    from traitlets.config import Config
+
+    # History in memory, as the course's nbgrader kernels keep it: ``In``, ``_i`` and ``_``
+    # work, and no history file nor the thread that writes it is made for each notebook.
+    shell = InteractiveShell.instance(config=Config(HistoryManager={"hist_file": ":memory:"}))
     shell.display_pub = CapturingDisplayPublisher()
     # %matplotlib inline (or any GUI) keeps the grader's backend, which draws as inline does.
     shell.enable_matplotlib = lambda gui=None: (gui, "module://grading_figures")

@@ -95,6 +95,16 @@ def _preload() -> None:
             __import__(name)
         except Exception:  # a module a notebook may not need: import it there, if at all
             pass
+    # matplotlib builds its mathtext grammar (pyparsing) the first time a text needs it, a tick
+    # label's offset such as "1e-3" included, and keeps it for the process: built here once,
+    # every notebook forked from this worker has it. (Fonts are not warmed: an open font file
+    # would be a descriptor, and a notebook's process keeps none of the worker's.)
+    try:
+        from matplotlib import _mathtext, mathtext
+
+        mathtext.MathTextParser._parser = _mathtext.Parser()
+    except Exception:  # another matplotlib: each notebook builds it, as before
+        pass
     named = os.environ.get("GRADING_PRELOAD")
     for name in OPTIONAL_PRELOAD if named is None else [n for n in named.split(",") if n]:
         try:
