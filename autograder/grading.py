@@ -73,7 +73,7 @@ from autograder.results import (
     SubmissionGrade,
     short_message,
 )
-from autograder.sandbox import Limits, readable_font_list
+from autograder.sandbox import Limits, font_list_folder, readable_font_list
 from autograder.sharing import private_folder, share
 from autograder.submissions import SECRET_FILE, Submission, snapshot
 from autograder.support_modules import write as write_support_modules
@@ -358,7 +358,11 @@ class Grader:
             for i in range(self.workers)
         ]
         notebooks = [self.source / aid / f"{aid}.ipynb" for aid in sorted(assignments)]
-        fonts = None if self.unsafe else readable_font_list(self.course / "mplcache")
+        fonts = (
+            None
+            if self.unsafe
+            else readable_font_list(font_list_folder(fallback=self.course / "mplcache"))
+        )
         # The workers preload what this batch's notebooks import, and nothing else.
         preload = imported_modules([p for p in notebooks if p.is_file()])
         return SkipExploration(ExecutionPool(slots, self.limits, fonts, preload))

@@ -338,18 +338,50 @@ class Sandbox:
 def build_font_list(folder: Path) -> Path | None:
     """Matplotlib's font list, built once into ``folder`` so that no worker or notebook spends
     seconds rebuilding it; None when matplotlib made none. The workers' users must be able to
-    read it: callers hand the sandbox a copy in a folder those users can traverse."""
+    read it: callers hand the sandbox a copy in a folder those users can traverse.
+
+    The list appears in ``folder`` whole or not at all (built beside it, then renamed), so two
+    graders sharing ``folder`` never read half of one."""
     found = sorted(folder.glob("fontlist-*.json"))
     if not found:
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-c", "import matplotlib.font_manager"],
-            env=dict(os.environ, MPLCONFIGDIR=str(folder)),
-            check=False,
-            capture_output=True,
-        )
+        building = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
+        try:
+            subprocess.run(
+                [sys.executable, "-c", "import matplotlib.font_manager"],
+                env=dict(os.environ, MPLCONFIGDIR=str(building)),
+                check=False,
+                capture_output=True,
+            )
+            for built in building.glob("fontlist-*.json"):
+                os.replace(built, folder / built.name)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
         found = sorted(folder.glob("fontlist-*.json"))
     return found[-1] if found else None
+
+
+def font_list_folder(fallback: Path) -> Path:
+    """Where the grader keeps matplotlib's font list from one run to the next: the user's
+    cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), one list per Python environment,
+    matplotlib version and state of the system's font folders, as matplotlib keeps its own.
+    Building it is half a second at the start of every run otherwise. ``fallback`` when
+    the cache folder cannot be written."""
+    import hashlib
+    from importlib.metadata import version
+
+    fonts = [Path(p) for p in ("/usr/share/fonts", "/usr/local/share/fonts")]
+    fonts.append(Path.home() / ".local" / "share" / "fonts")
+    state = [sys.prefix, version("matplotlib")]
+    state += [f"{p}:{p.stat().st_mtime_ns}" for p in fonts if p.is_dir()]
+    key = hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "course-autograder" / f"matplotlib-{key}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return fallback
+    return folder if os.access(folder, os.W_OK) else fallback
 
 
 def readable_font_list(folder: Path) -> Path | None:
