@@ -20,6 +20,9 @@
   ``sqlite:////path/OUT/gradebook.db``, or a plain path to such a file), else the one of
   ``$COURSE_OUT``, else ``gradebook.db`` in the checkout.
 * Course id: ``autograder.course.COURSE_ID``.
+* nbgrader's own autograde (formgrader's Autograde button, ``nbgrader autograde``) is turned
+  off: it would run each student's notebook unsandboxed, in the instructor's kernels
+  (``autograder.course.refuse_nbgraders_autograde``).
 * ``generate_assignment`` also writes the support modules generated from the reference
   (05's ``deep_network_steps.py``, :mod:`autograder.support_modules`) beside the release.
 """
@@ -28,10 +31,15 @@ import os
 from functools import partial
 from pathlib import Path
 
-from autograder.course import COURSE_ID, ROOT, nbgrader_config
+from autograder.course import COURSE_ID, ROOT, nbgrader_config, refuse_nbgraders_autograde
 from autograder.support_modules import after_generate_assignment
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
+
+# nbgrader's own autograde (formgrader's Autograde button, `nbgrader autograde`) would run the
+# students' notebooks in the instructor's kernels, unsandboxed: it refuses, and says to grade
+# with `python -m autograder grade`.
+refuse_nbgraders_autograde()
 
 out = os.environ.get("COURSE_OUT", "").strip()
 out = Path(out).expanduser().resolve() if out else None

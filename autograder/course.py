@@ -104,6 +104,35 @@ def nbgrader_config(root: Path, release_directory: str | Path, db_url: str) -> C
     return c
 
 
+#: Why nbgrader's own autograde is turned off in the checkout's ``nbgrader_config.py``.
+UNSANDBOXED_AUTOGRADE = (
+    "nbgrader's autograde runs each student's notebook in a kernel of yours, outside the "
+    "course's sandbox, so this course turns it off (formgrader's Autograde button and "
+    "`nbgrader autograde` alike). Grade with the course's grader: `python -m autograder grade "
+    "SUBMISSIONS --out OUT` (hand-ins collected by formgrader with COURSE_OUT=OUT are in "
+    "OUT/nbgrader/collected); formgrader then shows its grades."
+)
+
+
+def refuse_nbgraders_autograde() -> None:
+    """Make nbgrader's ``Autograde`` converter refuse to start, with
+    :data:`UNSANDBOXED_AUTOGRADE` in its log, before it records or runs anything.
+
+    The checkout's ``nbgrader_config.py`` calls this, so it holds in every process that reads
+    the course's nbgrader settings: ``nbgrader autograde`` and the Jupyter server behind
+    formgrader. The converter class is not an nbgrader setting, hence the replaced method.
+    ``python -m autograder grade --unsafe`` stays the one way to run student code unsandboxed.
+    """
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import NbGraderException
+
+    def refused(converter) -> None:
+        converter.log.error(UNSANDBOXED_AUTOGRADE)
+        raise NbGraderException(UNSANDBOXED_AUTOGRADE)
+
+    Autograde.start = refused
+
+
 def grade_cells(notebook_path: Path) -> list[tuple[str, float]]:
     """The grade cells of a source notebook, in order.
 

@@ -116,3 +116,69 @@ def test_grade_refuses_its_own_staging_folder(tmp_path, capsys):
         assert "collected" in capsys.readouterr().err
     after = sorted(p.read_bytes() for p in (out / "nbgrader" / "submitted").rglob("*.ipynb"))
     assert after == before
+
+
+AUTOGRADE_THROUGH_FORMGRADERS_API = """
+import json
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.apps.baseapp import NbGrader
+from nbgrader.coursedir import CourseDirectory
+app = NbGrader(); app.load_config_file()  # as formgrader's server extension loads it
+api = NbGraderAPI(CourseDirectory(config=app.config), config=app.config)
+print(json.dumps(api.autograde("01_numpy_basics", "ada")))
+"""
+
+
+def test_nbgraders_own_autograde_refuses_and_runs_no_student_code(tmp_path):
+    """formgrader's Autograde button and ``nbgrader autograde`` would run a collected hand-in
+    in a kernel of the instructor's, outside the sandbox: both refuse, say how the course
+    grades instead, run none of the student's code and record nothing."""
+    import json
+
+    import nbformat
+
+    from autograder.course import UNSANDBOXED_AUTOGRADE
+    from autograder.samples import student_notebook
+
+    out = tmp_path / "out"
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, COURSE_OUT=str(out), PATH=f"{bin_dir}:{os.environ['PATH']}")
+
+    def nbgrader(*args):
+        return subprocess.run(
+            [str(bin_dir / "nbgrader"), *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    assert nbgrader("generate_assignment", AID, "--force").returncode == 0
+    marker = tmp_path / "the student's code ran"
+    nb = student_notebook(AID, [], release=out / "nbgrader" / "release")
+    nb.cells.insert(0, nbformat.v4.new_code_cell(f"open({str(marker)!r}, 'w').close()"))
+    hand_in = out / "nbgrader" / "collected" / "ada" / AID / f"{AID}.ipynb"
+    hand_in.parent.mkdir(parents=True)
+    nbformat.write(nb, hand_in)
+
+    done = nbgrader("autograde", AID, "--student=ada", "--force")
+    assert done.returncode == 1
+    assert UNSANDBOXED_AUTOGRADE in done.stderr
+    via_api = subprocess.run(
+        [sys.executable, "-c", AUTOGRADE_THROUGH_FORMGRADERS_API],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    result = json.loads(via_api.stdout.strip().splitlines()[-1])
+    assert result["success"] is False
+    assert UNSANDBOXED_AUTOGRADE in result["log"]
+
+    assert not marker.exists()
+    assert not (out / "nbgrader" / "autograded").exists()
+    exported = nbgrader("export", f"--to={tmp_path / 'export.csv'}")
+    assert exported.returncode == 0
+    assert "ada" not in (tmp_path / "export.csv").read_text()  # no submission recorded

@@ -14,8 +14,8 @@ page:
    and exchange on the command line); the instructor clicks **Collect**: the hand-in, with its
    ``timestamp.txt`` and ``submission_secret.txt``, is in the course's collected folder;
 3. the course's grader grades the collected folder into OUT (``python -m autograder grade``,
-   the grader's usual output; formgrader's Autograde button would run plain ``nbgrader
-   autograde`` in the server, unsandboxed, so it is not the course's grading path), and
+   the grader's usual output; formgrader's Autograde button, which would run plain
+   ``nbgrader autograde`` in the server, unsandboxed, is turned off), and
    formgrader's Manage Submissions shows the score ``grades.csv`` shows;
 4. a manual grade typed into formgrader's grading view for one cell is saved in the gradebook,
    and after running ``grade`` again ``cell_grades.csv`` marks that cell manual, ``grades.csv``
