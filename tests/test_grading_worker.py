@@ -10,6 +10,8 @@ import pytest
 
 from autograder.course import ROOT
 
+AID = "01_numpy_basics"
+
 #: The worker's globals; it serves only when run as a script.
 worker = runpy.run_path(str(ROOT / "autograder" / "sandbox_shim" / "grading_worker.py"))
 
@@ -71,12 +73,14 @@ def test_a_worker_preloads_what_its_batch_imports_and_not_the_rest(tmp_path):
 @pytest.mark.kernel
 def test_a_notebook_starts_with_the_workers_warm_state_and_history_in_memory(tmp_path):
     """matplotlib's mathtext grammar comes built from the worker (each notebook built it
-    again: an axis offset such as 1e-3 needs it); IPython keeps history in memory, as the
-    course's kernels do, so no history thread or file is made, and ``In`` and ``_`` work."""
+    again: an axis offset such as 1e-3 needs it), and so does the IPython shell: each notebook
+    of a worker starts from a copy of the same unused shell (the same history session), with
+    history in memory as the course's kernels keep it, so no history thread or file is made,
+    and ``In`` and ``_`` work."""
     import nbformat
 
     from autograder.cli import main
-    from tests.course_outputs import functions, write_hand_in
+    from tests.course_outputs import functions, grades, write_hand_in
 
     probe = (
         "import threading\n"
@@ -84,21 +88,29 @@ def test_a_notebook_starts_with_the_workers_warm_state_and_history_in_memory(tmp
         "print('grammar built:', mathtext.MathTextParser._parser is not None)\n"
         "print('threads:', threading.active_count())\n"
         "print('history:', get_ipython().history_manager.hist_file)\n"
-        "print('previous:', _, In[-2])"
+        "print('previous:', _, In[-2])\n"
+        "sessions = get_ipython().history_manager.db.execute('SELECT start FROM sessions')\n"
+        "print('session:', [str(start) for (start,) in sessions])"
     )
     subs, out = tmp_path / "in", tmp_path / "out"
-    nb_path = write_hand_in(subs, "ada", functions())
-    nb = nbformat.read(nb_path, as_version=4)
-    nb.cells[1:1] = [nbformat.v4.new_code_cell("6 * 7"), nbformat.v4.new_code_cell(probe)]
-    nbformat.write(nb, nb_path)
+    for student in ("ada", "grace"):
+        nb_path = write_hand_in(subs, student, functions())
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells[1:1] = [nbformat.v4.new_code_cell("6 * 7"), nbformat.v4.new_code_cell(probe)]
+        nbformat.write(nb, nb_path)
     assert main(["grade", str(subs), "--out", str(out), "--unsafe", "--workers", "1"]) == 0
-    graded = out / "nbgrader" / "autograded" / "ada" / "01_numpy_basics" / "01_numpy_basics.ipynb"
-    printed = nbformat.read(graded, as_version=4).cells[2]
-    lines = "".join(o.get("text", "") for o in printed.outputs).splitlines()
-    assert lines == [
-        "grammar built: True",
-        "threads: 1",
-        "history: :memory:",
-        "previous: 42 6 * 7",
-    ]
-    assert "15" == (out / "grades.csv").read_text().splitlines()[1].split(",")[2].strip('"')
+    printed = {}
+    for student in ("ada", "grace"):
+        graded = out / "nbgrader" / "autograded" / student / AID / f"{AID}.ipynb"
+        cell = nbformat.read(graded, as_version=4).cells[2]
+        printed[student] = "".join(o.get("text", "") for o in cell.outputs).splitlines()
+        assert printed[student][:4] == [
+            "grammar built: True",
+            "threads: 1",
+            "history: :memory:",
+            "previous: 42 6 * 7",
+        ]
+        assert grades(out)[(student, AID)]["score"] == "15"
+    # One session, begun in the worker before either notebook's process was forked.
+    assert printed["ada"][4] == printed["grace"][4]
+    assert printed["ada"][4].startswith("session: ['20")

@@ -105,6 +105,12 @@ def _preload() -> None:
         mathtext.MathTextParser._parser = _mathtext.Parser()
     except Exception:  # another matplotlib: each notebook builds it, as before
         pass
+    try:
+        from grading_child import make_shell
+
+        make_shell()  # every notebook forked from here starts with a copy of it
+    except Exception:  # each notebook makes its own, as before
+        pass
     named = os.environ.get("GRADING_PRELOAD")
     for name in OPTIONAL_PRELOAD if named is None else [n for n in named.split(",") if n]:
         try:
