@@ -177,9 +177,8 @@ class GradingPlugin(WorkerPlugin):
                 "this worker refuses grading jobs: the sandbox cannot run: %s", self.problem
             )
             return
-        # Imported here: the grader's module pulls in nbgrader, which only workers that grade
-        # need; _first_uid gives each worker process a block of uids of its own (as root).
-        from autograder.grading import _first_uid
+        # first_uid gives each worker process a block of uids of its own (as root).
+        from autograder.worker_pool import first_uid
 
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -192,7 +191,7 @@ class GradingPlugin(WorkerPlugin):
         self.runners = [
             GradingWorker(
                 WorkerSlot(
-                    _first_uid() + i if root else None,
+                    first_uid() + i if root else None,
                     self.scratch / f"worker-{i}",
                     sandboxed=not self.unsafe,
                 ),

@@ -35,7 +35,7 @@ from nbgrader.utils import parse_utc
 from traitlets.config import Config
 
 from autograder.course import SOURCE, grade_cells
-from autograder.executor import Execution, SandboxBroken, WorkerSlot
+from autograder.executor import Execution, SandboxBroken
 from autograder.exploration import SkipExploration, mark_exploration
 from autograder.feedback import FeedbackWriter
 from autograder.feedback_pages import FeedbackPages
@@ -73,19 +73,13 @@ from autograder.results import (
     SubmissionGrade,
     short_message,
 )
-from autograder.sandbox import Limits, font_list_folder, readable_font_list
+from autograder.sandbox import Limits
 from autograder.sharing import private_folder, share
 from autograder.submissions import SECRET_FILE, Submission, snapshot
 from autograder.support_modules import write as write_support_modules
-from autograder.worker_pool import ExecutionPool, imported_modules
+from autograder.worker_pool import ExecutionPool, local_pool
 
 __all__ = ["STATUSES", "CellGrade", "Grader", "SubmissionGrade", "short_message"]
-
-
-#: Unprivileged uids of grading workers: a block of 16 per grader process, so that two
-#: graders on one machine never share a user (nor its process limit).
-def _first_uid() -> int:
-    return 100_000 + (os.getpid() % 100_000) * 16
 
 
 @dataclass
@@ -346,26 +340,10 @@ class Grader:
     def _pool(self, assignments: set[str]) -> SkipExploration:
         if self.pool_factory is not None:
             return SkipExploration(self.pool_factory())
-        scratch = self.course / "scratch"
-        # As root each worker runs as a uid of its own; otherwise as the grader's user.
-        root = os.geteuid() == 0
-        slots = [
-            WorkerSlot(
-                _first_uid() + i if root else None,
-                scratch / f"worker-{i}",
-                sandboxed=not self.unsafe,
-            )
-            for i in range(self.workers)
-        ]
         notebooks = [self.source / aid / f"{aid}.ipynb" for aid in sorted(assignments)]
-        fonts = (
-            None
-            if self.unsafe
-            else readable_font_list(font_list_folder(fallback=self.course / "mplcache"))
+        return SkipExploration(
+            local_pool(self.course, notebooks, self.workers, self.limits, self.unsafe)
         )
-        # The workers preload what this batch's notebooks import, and nothing else.
-        preload = imported_modules([p for p in notebooks if p.is_file()])
-        return SkipExploration(ExecutionPool(slots, self.limits, fonts, preload))
 
     def _staged_path(self, sub: Submission) -> Path:
         aid = sub.assignment_id

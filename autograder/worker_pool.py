@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import concurrent.futures
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -14,7 +15,14 @@ import nbformat
 
 from autograder.executor import GradingWorker, WorkerSlot
 from autograder.exploration import is_exploration
-from autograder.sandbox import Limits
+from autograder.sandbox import Limits, font_list_folder, readable_font_list
+
+
+def first_uid() -> int:
+    """The first of this grader process's unprivileged uids for grading workers (as root): a
+    block of 16 per process, so that two graders on one machine never share a user (nor its
+    process limit)."""
+    return 100_000 + (os.getpid() % 100_000) * 16
 
 
 class ExecutionPool:
@@ -102,3 +110,27 @@ def imported_modules(notebooks: list[Path]) -> tuple[str, ...]:
                     if name.split(".")[0] != "autograder":
                         found[name] = None
     return tuple(found)
+
+
+def local_pool(
+    course: Path, notebooks: list[Path], workers: int, limits: Limits, unsafe: bool
+) -> ExecutionPool:
+    """The pool of ``workers`` sandboxed workers on this machine for a batch of the source
+    ``notebooks``' assignments, working in ``course``'s ``scratch`` folder.
+
+    As root each worker runs as a uid of its own; otherwise as the grader's user. The workers
+    preload what these notebooks' graded cells import, and nothing else; they read
+    matplotlib's font list from the user's cache (``course/mplcache`` if it cannot be written).
+    """
+    root = os.geteuid() == 0
+    slots = [
+        WorkerSlot(
+            first_uid() + i if root else None,
+            course / "scratch" / f"worker-{i}",
+            sandboxed=not unsafe,
+        )
+        for i in range(workers)
+    ]
+    fonts = None if unsafe else readable_font_list(font_list_folder(course / "mplcache"))
+    preload = imported_modules([p for p in notebooks if p.is_file()])
+    return ExecutionPool(slots, limits, fonts, preload)
