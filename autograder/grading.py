@@ -94,6 +94,20 @@ class _Job:
     verdicts: dict[str, Verdict] | None = None  # decided without running (unreadable, missing)
 
 
+def _first_done(window: deque[_Job]) -> _Job:
+    """Take from ``window`` the job submitted first among those that have finished running
+    (or never ran), waiting for one if none has: a long notebook at the head of the window
+    must not keep the grader from recording, and the workers from starting, the ones after it.
+    """
+    while True:
+        for job in window:
+            if job.future is None or job.future.done():
+                window.remove(job)
+                return job
+        running = [job.future for job in window]
+        concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+
+
 # --------------------------------------------------------------------------------------------
 # The grader
 # --------------------------------------------------------------------------------------------
@@ -291,7 +305,7 @@ class Grader:
                 if len(window) >= 2 * self.workers:
                     break
             while window:
-                job = window.popleft()
+                job = _first_done(window)
                 grade = self._finish(job)
                 results[job.submission.key] = grade
                 if progress:

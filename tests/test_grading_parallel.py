@@ -69,3 +69,29 @@ def test_killed_grader_resumes_without_loss_or_double_counting(submissions, sequ
         totals = {s.student.id: s.score for s in submitted}
     for row in read_csv(tmp_path / "grades.csv"):
         assert totals[row["student_id"]] == float(row["score"])
+
+
+def test_a_long_notebook_does_not_hold_back_the_ones_after_it(tmp_path, fresh_release):
+    """The grader records hand-ins as they finish: while the first (slow) one runs on one
+    worker, the other worker's hand-ins are recorded, and more are started, instead of waiting
+    for the first in line."""
+    import nbformat
+
+    from autograder.grading import Grader
+    from autograder.submissions import find_submissions
+
+    subs = tmp_path / "in"
+    slow = write_hand_in(subs, "a-slow", functions(), release=fresh_release)
+    nb = nbformat.read(slow, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(6)"))
+    nbformat.write(nb, slow)
+    for k in range(5):
+        write_hand_in(subs, f"b-quick-{k}", functions(), release=fresh_release)
+    found, _ = find_submissions(subs, [AID])
+    recorded = []
+    grades = Grader(tmp_path / "out", workers=2).grade_all(
+        found, progress=lambda g: recorded.append(g.student_id)
+    )
+    assert {g.student_id: g.score for g in grades} == {g.student_id: 15 for g in grades}
+    assert recorded[-1] == "a-slow"  # the quick ones, all five, were recorded while it ran
+    assert sorted(recorded[:-1]) == [f"b-quick-{k}" for k in range(5)]
