@@ -5,33 +5,23 @@
 * the named mistakes most made per graded function (codes of :mod:`autograder.mistakes`,
   counted once per student);
 * who is stuck where: for each student and assignment, the first graded function not passed;
-* similar solutions: the solution cells of each pair of students compared with copydetect
-  (winnowed fingerprints, as MOSS), the release's own text as boilerplate; pairs above
-  :data:`SIMILARITY` are listed with the shared code marked side by side.
+* similar solutions (:mod:`autograder.similarity`): pairs above
+  :data:`~autograder.similarity.SIMILARITY` are listed with the shared code marked side by
+  side.
 
 Every id and text is escaped (:func:`autograder.safe_text.for_html`).
 """
 
 from __future__ import annotations
 
-import io
-import itertools
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-import numpy as np
 
 from autograder.course import graded_function
 from autograder.mistakes import MEANING, mistake_code
 from autograder.report_charts import assignment_charts
 from autograder.safe_text import for_html
-
-#: Share of each solution's tokens found in the other above which a pair is listed.
-SIMILARITY = 0.8
-#: copydetect's noise threshold (k-gram length) and window for short solution cells.
-NOISE, GUARANTEE = 12, 16
+from autograder.similarity import SIMILARITY, SimilarityRun
 
 
 def mistakes_per_function(grades) -> dict[tuple[str, str], Counter]:
@@ -62,88 +52,6 @@ def stuck(grades) -> list[tuple[str, str, str, int]]:
     return rows
 
 
-@dataclass
-class SimilarPair:
-    """Two students' solutions of one assignment that share most of their code."""
-
-    assignment: str
-    first: str
-    second: str
-    similarity: tuple[float, float]
-    texts: tuple[str, str]
-    slices: tuple
-
-
-def solution_text(notebook: Path, boilerplate: dict[str, str]) -> str:
-    """The student's solution cells of a notebook, those changed from the release, joined."""
-    nb = nbformat.read(notebook, as_version=4)
-    parts = []
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            if cell.source.strip() != boilerplate.get(meta.get("grade_id"), "").strip():
-                parts.append(cell.source)
-    return "\n\n".join(parts)
-
-
-def similar_pairs(
-    notebooks: dict[tuple[str, str], Path], release: Path, threshold: float = SIMILARITY
-) -> list[SimilarPair]:
-    """Pairs of students whose solutions of one assignment share at least ``threshold`` of
-    their tokens both ways (copydetect; the release's cells are boilerplate)."""
-    from copydetect import CodeFingerprint, compare_files
-
-    by_assignment = defaultdict(dict)
-    for (sid, aid), path in notebooks.items():
-        by_assignment[aid][sid] = path
-    pairs = []
-    for aid, students in sorted(by_assignment.items()):
-        released = release / aid / f"{aid}.ipynb"
-        stubs = {}
-        if released.is_file():
-            for cell in nbformat.read(released, as_version=4).cells:
-                meta = cell.metadata.get("nbgrader", {})
-                if meta.get("solution"):
-                    stubs[meta.get("grade_id")] = cell.source
-        # language="python": copydetect otherwise finds the lexer from the file name, by
-        # matching it against every lexer pygments has (a quarter of the report's time).
-        base = CodeFingerprint(
-            "release.py",
-            NOISE,
-            GUARANTEE - NOISE + 1,
-            language="python",
-            fp=io.StringIO("\n\n".join(stubs.values())),
-        )
-        prints = {}
-        for sid, path in sorted(students.items()):
-            try:
-                text = solution_text(path, stubs)
-            except Exception:  # an unreadable notebook has nothing to compare
-                continue
-            if len(text) < 40:
-                continue
-            prints[sid] = (
-                text,
-                CodeFingerprint(
-                    f"{sid}.py",
-                    NOISE,
-                    GUARANTEE - NOISE + 1,
-                    boilerplate=np.array(sorted(base.hashes)),
-                    language="python",
-                    fp=io.StringIO(text),
-                ),
-            )
-        for (a, (_, fa)), (b, (_, fb)) in itertools.combinations(sorted(prints.items()), 2):
-            _, (sa, sb), slices = compare_files(fa, fb)
-            if min(sa, sb) >= threshold:
-                pairs.append(
-                    SimilarPair(
-                        aid, a, b, (float(sa), float(sb)), (fa.raw_code, fb.raw_code), slices
-                    )
-                )
-    return pairs
-
-
 def _marked(text: str, slices) -> str:
     if slices is None or len(slices) == 0 or len(slices[0]) == 0:
         return for_html(text)
@@ -157,7 +65,9 @@ def _marked(text: str, slices) -> str:
     return "".join(out)
 
 
-def write_class_report(out: Path, grades, notebooks, release: Path) -> Path:
+def write_class_report(
+    out: Path, grades, notebooks, release: Path, similarity: SimilarityRun | None = None
+) -> Path:
     """Write ``out/report.html`` (see the module) and return its path.
 
     Parameters
@@ -169,6 +79,9 @@ def write_class_report(out: Path, grades, notebooks, release: Path) -> Path:
         ``(student_id, assignment)`` to the notebook graded (for the similarity check).
     release : Path
         The student release (its cells are the boilerplate of the similarity check).
+    similarity : SimilarityRun, optional
+        A similarity check started earlier (while the last hand-ins ran) on these notebooks,
+        or more; by default it runs now.
     """
     grades = list(grades)
     sections = ["<h2>Pass rates and scores</h2>", assignment_charts(grades)]
@@ -193,7 +106,7 @@ def write_class_report(out: Path, grades, notebooks, release: Path) -> Path:
             f"<td>{n}</td></tr>"
         )
     sections.append("</table><h2>Similar solutions (copydetect)</h2>")
-    pairs = similar_pairs(notebooks, release)
+    pairs = (similarity or SimilarityRun().start(notebooks, release)).pairs(notebooks)
     if not pairs:
         sections.append(f"<p>No pair shares {SIMILARITY:.0%} of its solution code.</p>")
     for pair in pairs:

@@ -48,6 +48,7 @@ def _grade(args: argparse.Namespace) -> int:
     from autograder.sandbox import Limits, sandbox_problem
     from autograder.settings import SettingsError, due_dates, extensions, user_config
     from autograder.sharing import group_id, share
+    from autograder.similarity import SimilarityRun, staged_notebooks
     from autograder.submissions import find_submissions
 
     try:
@@ -141,9 +142,15 @@ def _grade(args: argparse.Namespace) -> int:
         group=gid,
     )
     bar = ProgressBar(len(submissions))
+    staged = out / "nbgrader" / "submitted"
+    release = out / "nbgrader" / "release"
+    similarity = SimilarityRun()
     try:
         grades = grader.grade_all(
-            submissions, progress=lambda g: bar.update(f"{g.student_id}/{g.assignment}")
+            submissions,
+            progress=lambda g: bar.update(f"{g.student_id}/{g.assignment}"),
+            # The class report's similarity check runs beside the batch's last notebooks.
+            staged=lambda: similarity.start(staged_notebooks(staged), release),
         )
     finally:
         if cluster is not None:
@@ -157,14 +164,12 @@ def _grade(args: argparse.Namespace) -> int:
             print(f"{kind}: {path}")
     from autograder.class_report import write_class_report
 
-    staged = out / "nbgrader" / "submitted"
     graded = {
         (g.student_id, g.assignment): staged / g.student_id / g.assignment / f"{g.assignment}.ipynb"
         for g in course
     }
-    release = out / "nbgrader" / "release"
     existing = {k: p for k, p in graded.items() if p.is_file()}
-    paths["report"] = write_class_report(out, course, existing, release)
+    paths["report"] = write_class_report(out, course, existing, release, similarity)
     share(out, gid)  # the reports and exports too
     kept = [
         f"{c.student_id}/{c.assignment}/{c.grade_id} {c.manual:g} (autograder {c.auto_score:g})"

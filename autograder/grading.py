@@ -71,6 +71,7 @@ from autograder.results import (
     CellGrade,
     ResultFiles,
     SubmissionGrade,
+    gradebook_row,
     short_message,
 )
 from autograder.sandbox import Limits
@@ -196,6 +197,7 @@ class Grader:
         self.unsafe = unsafe
         self.limits = limits or Limits()
         self.pages = FeedbackPages(self.course, self.out, started=time.time() - 1)
+        self._staged_hook: Callable[[], None] | None = None  # grade_all's ``staged``
         self.results = ResultFiles(self.course / "results", self.source)
         self._plans: dict[str, dict[str, GradeCellPlan]] = {}
         self._points: dict[str, list[tuple[str, float]]] = {}
@@ -239,13 +241,23 @@ class Grader:
         self,
         submissions: Iterable[Submission],
         progress: Callable[[SubmissionGrade], None] | None = None,
+        staged: Callable[[], None] | None = None,
     ) -> list[SubmissionGrade]:
         """Grade every submission, ``workers`` kernels at a time, in a stable order.
 
         Submissions graded by an earlier run (same file, same grader) are not run again.
+        ``progress`` is called with each grade as it is recorded; ``staged``, once, as soon
+        as every submission to run is staged under ``nbgrader/submitted`` (while the last ones
+        run: the class report's similarity check starts then).
         """
+        self._staged_hook = staged
         with one_engine_per_gradebook():
             return self._grade_all(submissions, progress)
+
+    def _all_staged(self) -> None:
+        hook, self._staged_hook = self._staged_hook, None
+        if hook is not None:
+            hook()
 
     def _grade_all(
         self,
@@ -304,6 +316,8 @@ class Grader:
                 window.append(self._start(sub, pool))
                 if len(window) >= 2 * self.workers:
                     break
+            else:
+                self._all_staged()
             while window:
                 job = _first_done(window)
                 grade = self._finish(job)
@@ -318,6 +332,9 @@ class Grader:
                 if nxt is not None:
                     self._prepared(nxt.assignment_id)
                     window.append(self._start(nxt, pool))
+                else:
+                    self._all_staged()
+        self._all_staged()  # (nothing was run)
         # One truth: every page, row and export comes from the gradebook as it is now, with
         # the manual grades of formgrader and the submissions of earlier batches.
         records = recorded_course(self.db_url)
@@ -521,58 +538,6 @@ class Grader:
         known = [gid for gid, _ in self._points.get(aid, []) if gid in names]
         return known + sorted(set(names) - set(known))
 
-    def _row(self, record: RecordedSubmission, saved: SubmissionGrade | None) -> SubmissionGrade:
-        """A submission's grade as the gradebook holds it, with the statuses and messages of
-        the grader's result file where they describe the same autograding.
-
-        Manual-grade policy: a score set in formgrader is kept (nbgrader counts it, as do
-        ``nbgrader export`` and the feedback page) and marked: ``manual`` holds it, and the
-        message says what the autograder gave. ``grade --reset-manual`` drops it.
-        """
-        sid, aid = record.student_id, record.assignment
-        theirs = {c.grade_id: c for c in saved.cells} if saved else {}
-        cells = []
-        for gid in self._cell_order(aid, record.cells):
-            cell = record.cells[gid]
-            auto = float(cell.auto_score or 0.0)
-            known = theirs.get(gid)
-            same = (
-                known is not None
-                and abs((known.auto_score if known.auto_score is not None else known.score) - auto)
-                < 1e-9
-            )
-            if same:
-                status, message = known.status, known.message
-            else:  # graded elsewhere (plain nbgrader, another grader): the score says it
-                status, message = ("passed" if auto >= cell.max_score else "failed"), ""
-            if cell.manual is not None:
-                message = short_message(
-                    f"manual grade {cell.manual:g} of {cell.max_score:g} "
-                    f"(the autograder gave {auto:g}); {message}".rstrip("; ")
-                )
-            cells.append(
-                CellGrade(
-                    sid,
-                    aid,
-                    gid,
-                    cell.score,
-                    cell.max_score,
-                    status,
-                    message,
-                    manual=cell.manual,
-                    auto_score=auto,
-                )
-            )
-        return SubmissionGrade(
-            sid,
-            aid,
-            cells,
-            note=saved.note if saved else "",
-            timestamp=record.timestamp.isoformat() if record.timestamp else "",
-            seconds_late=record.seconds_late,
-            penalty=record.penalty,
-        )
-
     def _rows(
         self, records: list[RecordedSubmission], batch: dict[tuple[str, str], SubmissionGrade]
     ) -> dict[tuple[str, str], SubmissionGrade]:
@@ -582,7 +547,9 @@ class Grader:
             key = (record.student_id, record.assignment)
             saved = batch.get(key) or self.results.latest(*key)
             rows[key] = (
-                saved if saved is not None and not saved.recorded else self._row(record, saved)
+                saved
+                if saved is not None and not saved.recorded
+                else gradebook_row(record, saved, self._cell_order(record.assignment, record.cells))
             )
         for key in self.results.keys():
             if key not in rows and (saved := batch.get(key) or self.results.latest(*key)):

@@ -8,6 +8,10 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (recording imports nbgrader, which this module does not need)
+    from autograder.recording import RecordedSubmission
 
 #: Statuses of a grade cell, as in the course specification.
 STATUSES = ("passed", "failed", "error", "timeout", "missing")
@@ -93,6 +97,62 @@ def short_message(text: str) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
     text = " ".join(line.strip() for line in text.strip().splitlines() if line.strip())
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+
+def gradebook_row(
+    record: RecordedSubmission, saved: SubmissionGrade | None, order: list[str]
+) -> SubmissionGrade:
+    """A submission's grade as the gradebook holds it (``record``), with the statuses and
+    messages of the grader's result file (``saved``) where they describe the same
+    autograding; its cells in ``order`` (grade ids).
+
+    Manual-grade policy: a score set in formgrader is kept (nbgrader counts it, as do
+    ``nbgrader export`` and the feedback page) and marked: ``manual`` holds it, and the
+    message says what the autograder gave. ``grade --reset-manual`` drops it.
+    """
+    sid, aid = record.student_id, record.assignment
+    theirs = {c.grade_id: c for c in saved.cells} if saved else {}
+    cells = []
+    for gid in order:
+        cell = record.cells[gid]
+        auto = float(cell.auto_score or 0.0)
+        known = theirs.get(gid)
+        same = (
+            known is not None
+            and abs((known.auto_score if known.auto_score is not None else known.score) - auto)
+            < 1e-9
+        )
+        if same:
+            status, message = known.status, known.message
+        else:  # graded elsewhere (plain nbgrader, another grader): the score says it
+            status, message = ("passed" if auto >= cell.max_score else "failed"), ""
+        if cell.manual is not None:
+            message = short_message(
+                f"manual grade {cell.manual:g} of {cell.max_score:g} "
+                f"(the autograder gave {auto:g}); {message}".rstrip("; ")
+            )
+        cells.append(
+            CellGrade(
+                sid,
+                aid,
+                gid,
+                cell.score,
+                cell.max_score,
+                status,
+                message,
+                manual=cell.manual,
+                auto_score=auto,
+            )
+        )
+    return SubmissionGrade(
+        sid,
+        aid,
+        cells,
+        note=saved.note if saved else "",
+        timestamp=record.timestamp.isoformat() if record.timestamp else "",
+        seconds_late=record.seconds_late,
+        penalty=record.penalty,
+    )
 
 
 class ResultFiles:
