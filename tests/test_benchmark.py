@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import shutil
 
-from autograder.benchmark import time_pure_compute
+import pytest
+
+from autograder.benchmark import medians, time_pure_compute
 from autograder.course import RELEASE, SOURCE
 
 AID = "01_numpy_basics"
@@ -36,3 +38,14 @@ def test_a_cell_that_raises_is_reported(tmp_path):
     time_pure_compute([blank], RELEASE, errors=errors)
     assert errors and all(path == str(blank) for path, _, _ in errors)
     assert any("NotImplementedError" in what for _, _, what in errors)
+
+
+def test_the_figures_are_medians_of_gradings_each_against_its_own_pure_compute():
+    # (grading, pure compute timed right after it), the machine slower in the second pair.
+    runs = [(20.0, 10.0), (33.0, 11.0), (18.0, 12.0)]
+    ours, compute, ratio = medians(runs)
+    assert (ours, compute) == (20.0, 11.0)
+    assert ratio == 2.0  # the ratios are 2.0, 3.0 and 1.5; not 20 / 11
+    assert medians([(9.0, 3.0)]) == (9.0, 3.0, 3.0)
+    with pytest.raises(ValueError):
+        medians([])
