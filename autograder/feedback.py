@@ -168,17 +168,7 @@ def install_mathjax(feedback_root: Path) -> Path:
     target = feedback_root / "mathjax"
     if not (target / "MathJax.js").is_file():
         source = Path(jupyter_server_mathjax.__file__).parent / "static"
-        shutil.copytree(source, target, dirs_exist_ok=True, copy_function=_link_or_copy)
+        # Copied, never hard-linked: ``grade --group`` changes the group and mode of every
+        # file under OUT, which through a link would change the installed package's files.
+        shutil.copytree(source, target, dirs_exist_ok=True)
     return target
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """Hard-link ``source`` at ``target``, or copy it where a link cannot be made (another
-    file system, or a file of another user under ``fs.protected_hardlinks``). MathJax is 600
-    files: copying them into each new feedback folder cost a grading run a second of CPU."""
-    import shutil
-
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
