@@ -200,49 +200,51 @@ class _LoadedGrades:
         return self.comments[solution_cell]
 
 
-class SaveAutoGradesAtOnce(SaveAutoGrades):
+class _GradesReadAtOnce(NbGraderPreprocessor):
+    """The cell-by-cell pass of an nbgrader step that asks for a hand-in's grades and
+    comments, given them from :class:`_LoadedGrades`."""
+
+    def _cell_by_cell(self, nb, resources, then):
+        """nbgrader's pass over the cells, then ``then(gradebook, resources)``, with the
+        gradebook open."""
+        where = resources["nbgrader"]
+        self.notebook_id, self.assignment_id = where["notebook"], where["assignment"]
+        self.student_id, self.db_url = where["student"], where["db_url"]
+        with Gradebook(self.db_url) as gradebook:
+            self.gradebook = _LoadedGrades(
+                gradebook, self.notebook_id, self.assignment_id, self.student_id
+            )
+            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+            then(gradebook, resources)
+        return nb, resources
+
+
+class SaveAutoGradesAtOnce(_GradesReadAtOnce, SaveAutoGrades):
     """nbgrader's ``SaveAutoGrades``: the same scores, needs-manual-grade flags and automatic
     comments, read in two queries and committed once per hand-in (see the module)."""
 
     def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        with Gradebook(self.db_url) as gradebook:
-            self.gradebook = _LoadedGrades(
-                gradebook, self.notebook_id, self.assignment_id, self.student_id
-            )
-            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)  # cell by cell
-            gradebook.db.commit()
-        return nb, resources
+        return self._cell_by_cell(nb, resources, lambda gradebook, _: gradebook.db.commit())
 
 
-class GetGradesAtOnce(GetGrades):
+class GetGradesAtOnce(_GradesReadAtOnce, GetGrades):
     """nbgrader's ``GetGrades``: a feedback page gets the same scores, points and comments,
     read in two queries per hand-in instead of a five-table join per cell."""
 
     def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        with Gradebook(self.db_url) as gradebook:
-            self.gradebook = _LoadedGrades(
-                gradebook, self.notebook_id, self.assignment_id, self.student_id
-            )
-            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)  # cell by cell
-            # The page's totals, as nbgrader's GetGrades sets them.
-            notebook = gradebook.find_submission_notebook(
-                self.notebook_id, self.assignment_id, self.student_id
-            )
-            late_penalty = notebook.late_submission_penalty
-            if late_penalty is None:
-                late_penalty = 0
-            resources["nbgrader"]["score"] = notebook.score - late_penalty
-            resources["nbgrader"]["max_score"] = notebook.max_score
-            resources["nbgrader"]["late_penalty"] = late_penalty
-        return nb, resources
+        return self._cell_by_cell(nb, resources, self._totals)
+
+    def _totals(self, gradebook, resources) -> None:
+        """The page's totals, as nbgrader's ``GetGrades`` sets them."""
+        notebook = gradebook.find_submission_notebook(
+            self.notebook_id, self.assignment_id, self.student_id
+        )
+        late_penalty = notebook.late_submission_penalty
+        if late_penalty is None:
+            late_penalty = 0
+        resources["nbgrader"]["score"] = notebook.score - late_penalty
+        resources["nbgrader"]["max_score"] = notebook.max_score
+        resources["nbgrader"]["late_penalty"] = late_penalty
 
 
 @functools.lru_cache(maxsize=1)
