@@ -210,6 +210,42 @@ def _vandalise(nb, paths):
     return nb
 
 
+#: Run last in its notebook (its own checks are done): spoils what the worker gives every
+#: notebook warm (the IPython shell, its history, matplotlib's mathtext grammar) for whoever
+#: the worker grades next.
+TAMPER = (
+    "import matplotlib.mathtext\n"
+    "from IPython.core.interactiveshell import InteractiveShell\n"
+    "class Broken:\n"
+    "    def parse(self, *args, **kwargs):\n"
+    "        raise RuntimeError('tampered grammar')\n"
+    "matplotlib.mathtext.MathTextParser._parser = Broken()\n"
+    "get_ipython().user_ns['sigmoid'] = lambda z: 0\n"
+    "get_ipython().history_manager.db.execute('DROP TABLE sessions')\n"
+    "InteractiveShell.run_cell = lambda self, *args, **kwargs: None\n"
+)
+
+#: An honest sigmoid cell that also draws a figure whose title and axis offset need mathtext.
+FORMULAS = (
+    "\n\nimport matplotlib.pyplot as plt\n"
+    "fig, ax = plt.subplots()\n"
+    "ax.plot([0, 1e-3], [0, 2e-3])\n"
+    "ax.set_title(r'$\\sigma(z) = 1 / (1 + e^{-z})$')\n"
+    "fig.canvas.draw()\n"
+    "plt.close(fig)"
+)
+
+
+def _tamper_with_the_shell(nb):
+    nb.cells.append(new_code_cell(TAMPER))
+    return nb
+
+
+def _draws_formulas(nb):
+    nb.cells[_index(nb, "sigmoid")].source += FORMULAS
+    return nb
+
+
 def _half(nb):
     for f in ("sigmoid_derivative", "normalize_rows"):
         _set_solution(nb, f, f"def {f}(*args):\n    raise NotImplementedError()")
@@ -251,6 +287,11 @@ EXPECTED = {
     ),
     "stealer": (_steal_answers, points_of("sigmoid"), {f: "failed" for f in FUNCTIONS[1:]}),
     "vandal": (_vandalise, FULL, {}),
+    # Graded first (ids in order): every honest hand-in after it on its worker keeps its marks,
+    # and the two graded last (one per worker, as a rule) draw formulas with mathtext.
+    "aa_shell_tamper": (_tamper_with_the_shell, FULL, {}),
+    "zy_draws_formulas": (_draws_formulas, FULL, {}),
+    "zz_draws_formulas": (_draws_formulas, FULL, {}),
 }
 
 
